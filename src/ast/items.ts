@@ -1,0 +1,232 @@
+// The pieces of one line, read from the parse tree in source order: values, options with their
+// values, activations and the odd words the grammar lets through for better messages. Sizes
+// written with spaces (`5 x 5`, `5x 5`) are joined here into one value, with a `bad-size` error.
+
+import type { CstNode, IToken } from 'chevrotain';
+import type { ActivationKeyword, Dims, NumberLit } from './types.js';
+import { type Ctx, isReal, q, tokEnd, tokStart } from './context.js';
+
+export type OptionName = 'stride' | 'pad' | 'dilation' | 'nobias';
+export type PadModeName = 'valid' | 'same' | 'full';
+
+/** A number or size: one `NumberLit`/`Dims` token, or several when the user put spaces in a size. */
+export interface ValueItem {
+  readonly k: 'value';
+  parts: IToken[];
+}
+export interface ModeItem {
+  readonly k: 'mode';
+  readonly tok: IToken;
+  readonly mode: PadModeName;
+}
+export interface OptionItem {
+  readonly k: 'option';
+  readonly tok: IToken;
+  readonly name: OptionName;
+  readonly value?: ValueItem | ModeItem;
+}
+export interface ActItem {
+  readonly k: 'act';
+  readonly tok: IToken;
+  readonly kind: ActivationKeyword;
+  readonly slope?: IToken;
+}
+/** A single token: a name, a malformed number, a misplaced keyword or `:`. */
+export interface TokItem {
+  readonly k: 'ident' | 'bad' | 'keyword' | 'colon';
+  readonly tok: IToken;
+}
+export type Item = ValueItem | ModeItem | OptionItem | ActItem | TokItem;
+
+export function itemStart(item: Item): number {
+  return item.k === 'value' ? tokStart(item.parts[0]!) : tokStart(item.tok);
+}
+
+export function itemEnd(item: Item): number {
+  switch (item.k) {
+    case 'value': return tokEnd(item.parts[item.parts.length - 1]!);
+    case 'option': return item.value !== undefined ? itemEnd(item.value) : tokEnd(item.tok);
+    case 'act': return item.slope !== undefined ? tokEnd(item.slope) : tokEnd(item.tok);
+    default: return tokEnd(item.tok);
+  }
+}
+
+function firstChild(node: CstNode): CstNode | IToken | undefined {
+  for (const list of Object.values(node.children)) {
+    for (const c of list) {
+      if (!('image' in c) || isReal(c)) return c;
+    }
+  }
+  return undefined;
+}
+
+function isToken(c: CstNode | IToken): c is IToken {
+  return 'image' in c;
+}
+
+function valueItem(node: CstNode): ValueItem | undefined {
+  const tok = firstChild(node);
+  return tok !== undefined && isToken(tok) ? { k: 'value', parts: [tok] } : undefined;
+}
+
+function optionItem(node: CstNode): OptionItem | undefined {
+  let tok: IToken | undefined;
+  let value: ValueItem | ModeItem | undefined;
+  for (const [key, list] of Object.entries(node.children)) {
+    const c = list[0];
+    if (c === undefined) continue;
+    if (!isToken(c)) value = valueItem(c);
+    else if (!isReal(c)) continue;
+    else if (key === 'PadModeKw') value = { k: 'mode', tok: c, mode: c.image as PadModeName };
+    else tok = c;
+  }
+  if (tok === undefined) return undefined;
+  const name = tok.image as OptionName;
+  return value !== undefined && name !== 'nobias' ? { k: 'option', tok, name, value } : { k: 'option', tok, name };
+}
+
+function actItem(node: CstNode): ActItem | undefined {
+  let tok: IToken | undefined;
+  let slope: IToken | undefined;
+  for (const [key, list] of Object.entries(node.children)) {
+    const c = list[0];
+    if (c === undefined || !isToken(c) || !isReal(c)) continue;
+    if (key === 'NumberLit') slope = c;
+    else tok = c;
+  }
+  if (tok === undefined) return undefined;
+  const kind = tok.image as ActivationKeyword;
+  return slope !== undefined ? { k: 'act', tok, kind, slope } : { k: 'act', tok, kind };
+}
+
+/** One `argument` node (or the first piece of a stray line) as an item. */
+export function toItem(node: CstNode | IToken): Item | undefined {
+  if (isToken(node)) {
+    if (!isReal(node)) return undefined;
+    switch (node.tokenType.name) {
+      case 'Ident': return { k: 'ident', tok: node };
+      case 'BadNumeric': return { k: 'bad', tok: node };
+      case 'Colon': return { k: 'colon', tok: node };
+      case 'Valid': case 'Same': case 'Full': return { k: 'mode', tok: node, mode: node.image as PadModeName };
+      default: return { k: 'keyword', tok: node };
+    }
+  }
+  switch (node.name) {
+    case 'value': return valueItem(node);
+    case 'optionClause': return optionItem(node);
+    case 'activation': return actItem(node);
+    case 'argument': {
+      const c = firstChild(node);
+      return c === undefined ? undefined : toItem(c);
+    }
+    default: return undefined;
+  }
+}
+
+// `x5`, `x5x5`, or `x` alone: the rest of a size after a space.
+const X_TAIL = /^x(?:[0-9]+(?:x[0-9]+)*)?$/;
+// `5x`, `5x5x`: a size cut short before a space.
+const X_OPEN = /^[0-9]+(?:x[0-9]+)*x$/;
+
+function trailingValue(item: Item | undefined): ValueItem | undefined {
+  if (item?.k === 'value') return item;
+  if (item?.k === 'option' && item.value?.k === 'value') return item.value;
+  return undefined;
+}
+
+/**
+ * Join sizes written with spaces: `5 x 5`, `5 x5`, `5x 5` (also after `stride`). Reports each
+ * joined size once, with a fix that writes it without spaces.
+ */
+export function joinSpacedSizes(ctx: Ctx, items: readonly Item[]): Item[] {
+  const out: Item[] = [];
+  const joined = new Set<ValueItem>();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const next = items[i + 1];
+    if (item.k === 'bad' && X_OPEN.test(item.tok.image) && next?.k === 'value') {
+      // `5x 5`: this token opens the size
+      const v: ValueItem = { k: 'value', parts: [item.tok, ...next.parts] };
+      out.push(v);
+      joined.add(v);
+      i++;
+      continue;
+    }
+    const target = trailingValue(out[out.length - 1]);
+    if (target !== undefined && item.k === 'ident' && X_TAIL.test(item.tok.image)) {
+      if (item.tok.image !== 'x') {
+        target.parts.push(item.tok); // `5 x5`
+        joined.add(target);
+        continue;
+      }
+      if (next?.k === 'value') {
+        target.parts.push(item.tok, ...next.parts); // `5 x 5`
+        joined.add(target);
+        i++;
+        continue;
+      }
+    }
+    out.push(item);
+  }
+  for (const v of joined) {
+    const start = itemStart(v);
+    const end = itemEnd(v);
+    const text = literals(v).map((l) => l.text).join('x');
+    ctx.error('bad-size', `write a size without spaces: ${q(text)}, not ${q(ctx.slice(start, end))}`, start, end, [
+      ctx.fix(`write ${q(text)}`, start, end, text),
+    ]);
+  }
+  return out;
+}
+
+interface Lit {
+  text: string;
+  start: number;
+}
+
+/** The numbers of a value, in order, with their offsets (`x` separators left out). */
+function literals(v: ValueItem): Lit[] {
+  const lits: Lit[] = [];
+  for (const tok of v.parts) {
+    if (tok.tokenType.name === 'NumberLit') {
+      lits.push({ text: tok.image, start: tokStart(tok) });
+      continue;
+    }
+    const re = /[0-9]+/g;
+    for (let m = re.exec(tok.image); m !== null; m = re.exec(tok.image)) {
+      lits.push({ text: m[0], start: tokStart(tok) + m.index });
+    }
+  }
+  return lits;
+}
+
+export function numberLit(ctx: Ctx, text: string, start: number): NumberLit {
+  return {
+    text,
+    value: Number(text),
+    isInteger: !/[.eE]/.test(text),
+    range: ctx.range(start, start + text.length),
+  };
+}
+
+export function tokenNumber(ctx: Ctx, tok: IToken): NumberLit {
+  return numberLit(ctx, tok.image, tokStart(tok));
+}
+
+/** One plain number (a single `NumberLit` token), or undefined for sizes and joined values. */
+export function asNumber(ctx: Ctx, v: ValueItem): NumberLit | undefined {
+  const tok = v.parts[0]!;
+  return v.parts.length === 1 && tok.tokenType.name === 'NumberLit' ? tokenNumber(ctx, tok) : undefined;
+}
+
+export function asDims(ctx: Ctx, v: ValueItem): Dims {
+  return {
+    values: literals(v).map((l) => numberLit(ctx, l.text, l.start)),
+    range: ctx.range(itemStart(v), itemEnd(v)),
+  };
+}
+
+/** True when the value is written as a size with `x` (so it cannot be a count or a rate). */
+export function isSize(v: ValueItem): boolean {
+  return v.parts.length > 1 || v.parts[0]!.tokenType.name === 'Dims';
+}
