@@ -1,7 +1,7 @@
 // Entry point of the grammar stage: text -> tokens + concrete syntax tree (chevrotain).
 
 import { createTokenInstance, type CstNode, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
-import { cnnLexer, Newline } from './lexer.js';
+import { cnnLexer, LBrace, Newline, RBrace } from './lexer.js';
 import { cnnParser } from './parser.js';
 
 export interface ParseOutput {
@@ -16,23 +16,54 @@ export interface ParseOutput {
   readonly comments: readonly IToken[];
   readonly lexErrors: readonly ILexingError[];
   readonly parseErrors: readonly IRecognitionException[];
+  /**
+   * Set when blocks nest deeper than MAX_BLOCK_DEPTH: the offset of the first `{` too deep. Tokens
+   * from there on are not parsed (the parser recurses per block and would exhaust the stack).
+   */
+  readonly truncatedAt?: number;
+}
+
+/** Deepest block nesting that is parsed (chevrotain overflows the default stack near 250). */
+export const MAX_BLOCK_DEPTH = 64;
+
+function tooDeep(tokens: IToken[]): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!.tokenType;
+    if (t === LBrace && ++depth > MAX_BLOCK_DEPTH) return i;
+    if (t === RBrace && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 export function parseCnn(text: string): ParseOutput {
   const lexed = cnnLexer.tokenize(text);
-  const tokens = lexed.tokens;
+  let tokens = lexed.tokens;
+  const cut = tooDeep(tokens);
+  const truncatedAt = cut !== undefined ? tokens[cut]!.startOffset : undefined;
+  if (cut !== undefined) tokens = tokens.slice(0, cut);
   const last = tokens[tokens.length - 1];
-  if (last === undefined || last.tokenType !== Newline) {
-    tokens.push(createTokenInstance(Newline, '', text.length, text.length - 1, NaN, NaN, NaN, NaN));
+  if (last === undefined || last.tokenType !== Newline || cut !== undefined) {
+    tokens.push(createTokenInstance(Newline, '', truncatedAt ?? text.length, (truncatedAt ?? text.length) - 1, NaN, NaN, NaN, NaN));
   }
-  cnnParser.input = tokens;
-  const cst = cnnParser.program();
+  // Recovery creates an Error per syntax error; their stack traces are never read and cost more
+  // than the rest of the parse, so none are captured while parsing.
+  const stackTraceLimit = Error.stackTraceLimit;
+  let cst: CstNode;
+  try {
+    Error.stackTraceLimit = 0;
+    cnnParser.input = tokens;
+    cst = cnnParser.program();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   return {
     cst,
     tokens,
     comments: lexed.groups['comments'] ?? [],
     lexErrors: lexed.errors,
     parseErrors: cnnParser.errors,
+    ...(truncatedAt !== undefined ? { truncatedAt } : {}),
   };
 }
 

@@ -10,12 +10,15 @@
 // program    := topLine*
 // topLine    := Newline | '}' Newline | statement Newline        ('}' here is unmatched)
 // blockLine  := Newline | statement Newline
-// statement  := label? (networkStmt | inputStmt | lossStmt | repeatStmt | layerStmt
-//                      | unknownStmt | strayStmt | block)
+// statement  := label body? | body
+// body       := networkStmt | inputStmt | lossStmt | repeatStmt | layerStmt | unknownStmt
+//             | strayStmt | block
 // xxxStmt    := KEYWORD argument* block?                       (`residual {` etc. leave room)
 // block      := '{' Newline blockLine* '}'
 
-import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import {
+  CstParser, EOF, type IParserErrorMessageProvider, type IToken, type ITokenGrammarPath, type TokenType,
+} from 'chevrotain';
 import {
   allTokens, BadNumeric, Colon, Dilation, Dims, Ident, Input, LayerKw, LBrace,
   LeakyRelu, Loss, Network, Newline, NoBias, NumberLit, Pad, PadModeKw, PlainLayerKw, RBrace,
@@ -81,9 +84,26 @@ const messages: IParserErrorMessageProvider = {
 };
 
 export class CnnParser extends CstParser {
+  private readonly followCache = new Map<string, TokenType[]>();
+
   constructor() {
     super([...allTokens], { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * What may follow a token at a point of the grammar, asked by error recovery at every mismatch.
+   * chevrotain walks the grammar from the top rule each time; the answer depends only on the path,
+   * so it is kept (a file with an error on every line would otherwise spend most of its time here).
+   */
+  protected override getNextPossibleTokenTypes(path: ITokenGrammarPath): TokenType[] {
+    const key = `${path.ruleStack.join('>')}|${path.occurrenceStack.join(',')}|${path.lastTok.name}|${path.lastTokOccurrence}`;
+    let follows = this.followCache.get(key);
+    if (follows === undefined) {
+      follows = super.getNextPossibleTokenTypes(path);
+      this.followCache.set(key, follows);
+    }
+    return follows;
   }
 
   program = this.RULE('program', () => {
@@ -120,8 +140,22 @@ export class CnnParser extends CstParser {
     ]);
   });
 
+  // `c1:` alone on its line is a statement too (the builder reports it), so that the parser never
+  // fails in the middle of a line: `label` first, the ambiguity with `name : ...` resolved for it.
   statement = this.RULE('statement', () => {
-    this.OPTION(() => this.SUBRULE(this.label));
+    this.OR([
+      {
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => {
+          this.SUBRULE(this.label);
+          this.OPTION(() => this.SUBRULE(this.body));
+        },
+      },
+      { ALT: () => this.SUBRULE2(this.body) },
+    ]);
+  });
+
+  body = this.RULE('body', () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.networkStmt) },
       { ALT: () => this.SUBRULE(this.inputStmt) },

@@ -52,8 +52,8 @@ export function itemEnd(item: Item): number {
 }
 
 function firstChild(node: CstNode): CstNode | IToken | undefined {
-  for (const list of Object.values(node.children)) {
-    for (const c of list) {
+  for (const key in node.children) {
+    for (const c of node.children[key]!) {
       if (!('image' in c) || isReal(c)) return c;
     }
   }
@@ -72,8 +72,8 @@ function valueItem(node: CstNode): ValueItem | undefined {
 function optionItem(node: CstNode): OptionItem | undefined {
   let tok: IToken | undefined;
   let value: ValueItem | ModeItem | undefined;
-  for (const [key, list] of Object.entries(node.children)) {
-    const c = list[0];
+  for (const key in node.children) {
+    const c = node.children[key]![0];
     if (c === undefined) continue;
     if (!isToken(c)) value = valueItem(c);
     else if (!isReal(c)) continue;
@@ -88,8 +88,8 @@ function optionItem(node: CstNode): OptionItem | undefined {
 function actItem(node: CstNode): ActItem | undefined {
   let tok: IToken | undefined;
   let slope: IToken | undefined;
-  for (const [key, list] of Object.entries(node.children)) {
-    const c = list[0];
+  for (const key in node.children) {
+    const c = node.children[key]![0];
     if (c === undefined || !isToken(c) || !isReal(c)) continue;
     if (key === 'NumberLit') slope = c;
     else tok = c;
@@ -147,7 +147,12 @@ export function joinSpacedSizes(ctx: Ctx, items: readonly Item[]): Item[] {
     if (item.k === 'bad' && X_OPEN.test(item.tok.image) && next?.k === 'value') {
       // `5x 5`: this token opens the size
       const v: ValueItem = { k: 'value', parts: [item.tok, ...next.parts] };
-      out.push(v);
+      const prev = out[out.length - 1];
+      if (prev?.k === 'option' && prev.value === undefined && prev.name !== 'nobias') {
+        out[out.length - 1] = { ...prev, value: v }; // `stride 2x 2`
+      } else {
+        out.push(v);
+      }
       joined.add(v);
       i++;
       continue;

@@ -62,10 +62,7 @@ export function parseErrorDiagnostics(ctx: Ctx, errors: readonly IRecognitionExc
     if (seenLines.has(line)) continue;
     seenLines.add(line);
     const found = tok?.image ?? '';
-    if (e.name === 'NoViableAltException' && rule === 'statement' && isReal(prev) && prev.image === ':') {
-      ctx.error('syntax', `a label must be followed by a layer on the same line, as in \`c1: conv 6 5x5\``,
-        tokStart(prev), tokEnd(prev));
-    } else if (found === '}') {
+    if (found === '}') {
       ctx.error('syntax', '`}` must be on a line of its own', start, end);
     } else if (rule === 'block' && isReal(prev) && prev.image === '{') {
       ctx.error('syntax', `\`{\` must end its line: the statements of a block go on the lines after it, ` +

@@ -64,7 +64,7 @@ export function readSize2(
   const values = dims.values;
   if (values.length < 1 || values.length > 2) {
     sink.error(
-      'bad-size',
+      'too-many-dims',
       dims.range,
       `${name}: ${what} is written N or HxW, got ${values.map((v) => v.text).join('x')}`,
     );

@@ -143,7 +143,7 @@ function readInputShape(s: InputStmt, sink: DiagnosticSink): Shape | undefined {
   const values = s.shape.values;
   if (values.length < 1 || values.length > 3) {
     sink.error(
-      'bad-input-shape',
+      'too-many-dims',
       s.shape.range,
       `input is written N, HxW or CxHxW, got ${values.map((v) => v.text).join('x')}`,
     );

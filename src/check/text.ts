@@ -35,10 +35,6 @@ export function pointRange(p: Position): SourceRange {
   return { start: p, end: p };
 }
 
-export function lineOf(range: SourceRange): number {
-  return range.start.line;
-}
-
 /** Levenshtein distance, for "did you mean". Inputs are short words. */
 export function editDistance(a: string, b: string): number {
   const prev = new Array<number>(b.length + 1);

@@ -4,6 +4,7 @@
 // mistake is reported once rather than at every layer after it.
 
 import type { InputStmt } from '../ast/types.js';
+import type { SourceRange } from '../diagnostics.js';
 import { getShapeRule, type RuleContext, type ShapeRule } from '../layers/shapes.js';
 import { formatShape, shapeSize, type Layer, type LayerSpec, type ParamTensor, type Shape } from '../network.js';
 import type { Expanded, ExpandedLayer } from './expand.js';
@@ -132,7 +133,7 @@ export function walkLayers(
 function checkArguments(item: ExpandedLayer, rule: ShapeRule, sink: DiagnosticSink): void {
   const { source, name } = item;
   const kw = source.keyword;
-  const quiet = (range: Parameters<DiagnosticSink['astErrorIn']>[0]): boolean => sink.astErrorIn(range);
+  const quiet = (range: SourceRange): boolean => sink.astErrorIn(range);
   const missing: string[] = [];
   if (rule.args.count && !source.count) missing.push(rule.args.count);
   if (rule.args.size && !source.size) missing.push(rule.args.size);
@@ -147,14 +148,14 @@ function checkArguments(item: ExpandedLayer, rule: ShapeRule, sink: DiagnosticSi
   ];
   for (const node of extra) {
     if (node && !quiet(node.range)) {
-      sink.error('unexpected-argument', node.range, `${name}: ${kw} takes no argument here`);
+      sink.error('extra-argument', node.range, `${name}: ${kw} takes no argument here`);
     }
   }
   const seen = new Set<string>();
   for (const opt of source.options) {
     if (quiet(opt.range)) continue;
     if (!rule.options.includes(opt.name)) {
-      sink.error('unexpected-argument', opt.range, `${name}: ${kw} takes no \`${opt.name}\` option`);
+      sink.error('option-not-allowed', opt.range, `${name}: ${kw} takes no \`${opt.name}\` option`);
     } else if (seen.has(opt.name)) {
       sink.error('duplicate-option', opt.range, `${name}: \`${opt.name}\` is given twice`);
     }
@@ -162,7 +163,7 @@ function checkArguments(item: ExpandedLayer, rule: ShapeRule, sink: DiagnosticSi
   }
   const act = source.stmt.activation;
   if (item.node === source.stmt && act && !rule.trailingActivation && !quiet(act.range)) {
-    sink.error('unexpected-argument', act.range, `${name}: ${kw} takes no trailing activation; write it on its own line`);
+    sink.error('option-not-allowed', act.range, `${name}: ${kw} takes no trailing activation; write it on its own line`);
   }
 }
 

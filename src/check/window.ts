@@ -4,8 +4,8 @@
 //   the last (in + 2P - E) mod S cells of the padded input are never read; of those, the last P
 //   are padding, so the input loses max(0, (in + 2P - E) mod S - P) rows or columns.
 
-import type { Dims, LayerOption } from '../ast/types.js';
-import type { Fix } from '../diagnostics.js';
+import type { LayerOption } from '../ast/types.js';
+import type { Fix, SourceRange } from '../diagnostics.js';
 import type { PadMode, Size2 } from '../network.js';
 import type { LayerOptionName, LayerSource, RuleContext } from '../layers/shapes.js';
 import { readSize2 } from './numbers.js';
@@ -96,7 +96,7 @@ export function resolvePad(
       'same-needs-odd-kernel',
       sizeRange,
       `${ctx.name}: pad same needs an odd ${windowWord}, but ${k[0]}x${k[1]}${effText} is even`,
-      [{ title: `use a ${odd[0]}x${odd[1]} ${windowWord}`, range: sizeRange, replacement: sizeText(odd) }],
+      [{ title: `make the ${windowWord} ${odd[0]}x${odd[1]}`, range: sizeRange, replacement: sizeText(odd) }],
     );
   }
   if (!ok) return undefined;
@@ -154,7 +154,7 @@ function fitFixes(
   input: Size2,
   eff: Size2,
   span: Size2,
-  sizeRange: Dims['range'],
+  sizeRange: SourceRange,
 ): Fix[] {
   const { kernel, stride, pad, dilation } = spec;
   const fixes: Fix[] = [];
@@ -163,7 +163,11 @@ function fitFixes(
     Math.min(kernel[0], Math.floor((span[0] - 1) / dilation[0]) + 1),
     Math.min(kernel[1], Math.floor((span[1] - 1) / dilation[1]) + 1),
   ];
-  fixes.push({ title: `use a ${fit[0]}x${fit[1]} ${windowWord}`, range: sizeRange, replacement: sizeText(fit) });
+  // A smaller kernel must stay larger than the padding (pad-too-large); with a large dilation
+  // there may be no such kernel.
+  if (effective(fit[0], dilation[0]) > pad[0] && effective(fit[1], dilation[1]) > pad[1]) {
+    fixes.push({ title: `shrink the ${windowWord} to ${fit[0]}x${fit[1]}`, range: sizeRange, replacement: sizeText(fit) });
+  }
 
   const padOpt = findOption(ctx.source, 'pad');
   const padFix = (p: Size2, title: string): Fix =>

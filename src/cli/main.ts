@@ -4,6 +4,12 @@
 //
 // Exit codes: 0 ok (warnings allowed), 1 a model has errors, 2 usage or input that cannot be read,
 // 70 internal error (a bug, or a command missing from this build).
+//
+// Adding a command: write src/cli/<name>.ts exporting `run(args, io): Promise<number>` (and
+// optionally `help`, the text of `cnnc <name> --help`), then add an entry to COMMANDS. A command
+// parses its options with parseArgs (args.ts), reads files with readSourceFile (files.ts), prints
+// diagnostics with render.ts, writes only through `io`, and throws CliError for usage and I/O
+// problems; main prints it as one `cnnc: ...` line. `--help`/`-h` never reaches run().
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -56,10 +62,10 @@ const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'compile',
-    args: 'FILE [-o OUT.ts]',
+    args: 'FILE -o OUT.ts',
     summary: 'emit a TypeScript module with the forward and backward passes',
     details:
-      'Writes one dependency-free module for the network (see MODULE-API.md), to OUT.ts or stdout.\n\n' +
+      'Writes one dependency-free module for the network (see MODULE-API.md).\n\n' +
       'options:\n' +
       '  -o, --output OUT.ts  where to write the module\n',
     load: () => optionalModule('./compile.js'),

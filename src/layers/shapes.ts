@@ -116,7 +116,3 @@ export function getShapeRule(kind: LayerKind): ShapeRule {
   // spec a rule resolves has that rule's kind.
   return rules[kind] as unknown as ShapeRule;
 }
-
-export function isLayerKind(word: string): word is LayerKind {
-  return Object.prototype.hasOwnProperty.call(rules, word);
-}

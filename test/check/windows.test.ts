@@ -64,7 +64,7 @@ describe('window-too-large', () => {
 
   it('offers a kernel that fits and a padding that keeps the size', () => {
     const d = only(check(text), 'window-too-large');
-    expect(d.fixes!.map((f) => f.title)).toEqual(['use a 4x4 kernel', 'pad 2 keeps 4x4']);
+    expect(d.fixes!.map((f) => f.title)).toEqual(['shrink the kernel to 4x4', 'pad 2 keeps 4x4']);
     const smaller = check(applyFix(text, d, 0));
     expect(smaller.diagnostics).toEqual([]);
     expect(smaller.network!.output).toEqual([16, 1, 1]);
@@ -76,7 +76,7 @@ describe('window-too-large', () => {
   it('replaces an existing pad, and suggests the least padding when no padding keeps the size', () => {
     const t = src('input 1x3x3', 'conv 1 4x4 pad valid');
     const d = only(check(t), 'window-too-large');
-    expect(d.fixes!.map((f) => f.title)).toEqual(['use a 3x3 kernel', 'pad 1 makes it fit (output 2x2)']);
+    expect(d.fixes!.map((f) => f.title)).toEqual(['shrink the kernel to 3x3', 'pad 1 makes it fit (output 2x2)']);
     expect(applyFix(t, d, 1)).toBe(src('input 1x3x3', 'conv 1 4x4 pad 1'));
     expect(check(applyFix(t, d, 1)).diagnostics).toEqual([]);
   });
@@ -89,7 +89,7 @@ describe('window-too-large', () => {
   it('covers pooling windows', () => {
     const d = only(check(src('input 3x1x1', 's1: maxpool 2')), 'window-too-large');
     expect(d.message).toBe('s1: maxpool 2x2 does not fit the 1x1 input of s1 (padding 0)');
-    expect(d.fixes![0]!.title).toBe('use a 1x1 window');
+    expect(d.fixes![0]!.title).toBe('shrink the window to 1x1');
   });
 
   it('reports once and stops shaping: no cascade after it', () => {
@@ -168,5 +168,34 @@ describe('uneven-window', () => {
 
   it('is not reported for an overlapping pool that divides evenly', () => {
     expect(check(src('input 1x9x9', 'maxpool 3 stride 2')).diagnostics).toEqual([]);
+  });
+});
+
+describe('window-too-large fixes (property)', () => {
+  it('every fix makes the layer fit', async () => {
+    const fc = (await import('fast-check')).default;
+    const layer = fc.record({
+      side: fc.integer({ min: 1, max: 12 }),
+      k: fc.tuple(fc.integer({ min: 1, max: 15 }), fc.integer({ min: 1, max: 15 })),
+      s: fc.integer({ min: 1, max: 3 }),
+      d: fc.integer({ min: 1, max: 3 }),
+      p: fc.constantFrom('', ' pad valid', ' pad 1', ' pad 0x2'),
+      pool: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(layer, ({ side, k, s, d, p, pool }) => {
+        const body = pool ? `maxpool ${k[0]}x${k[1]} stride ${s}${p}` : `conv 2 ${k[0]}x${k[1]} stride ${s} dilation ${d}${p}`;
+        const text = src(`input 1x${side}x${side}`, body);
+        const r = check(text);
+        const d0 = r.diagnostics.find((x) => x.code === 'window-too-large');
+        if (d0 === undefined) return;
+        expect(d0.fixes!.length).toBeGreaterThanOrEqual(1);
+        for (let i = 0; i < d0.fixes!.length; i++) {
+          const fixed = check(applyFix(text, d0, i));
+          expect(codes(fixed).filter((c) => c === 'window-too-large' || c === 'pad-too-large'), applyFix(text, d0, i)).toEqual([]);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -12,6 +12,13 @@ import { layerBackward, layerForward, type LayerArgs } from './layers.js';
 export interface ForwardOptions {
   readonly training: boolean;
   readonly dropoutMasks?: readonly Float64Array[];
+  /**
+   * Round every layer's output, and in backward every layer's input gradient, to float32. Not a
+   * float32 implementation (each layer still computes in float64): a probe of how much rounding
+   * between layers alone changes the results, which sets the tolerance for float32 implementations
+   * (test/support/compare.ts, float32Noise).
+   */
+  readonly roundF32?: boolean;
 }
 
 export interface ForwardResult {
@@ -20,6 +27,7 @@ export interface ForwardResult {
   readonly activations: readonly Float64Array[];
   readonly args: readonly LayerArgs[];
   readonly batch: number;
+  readonly roundF32: boolean;
 }
 
 export interface BackwardResult {
@@ -43,6 +51,11 @@ export function paramOffsets(network: Network): { layer: Layer; weight?: number;
     }
     return entry;
   });
+}
+
+function maybeRound(v: Float64Array, round: boolean | undefined): Float64Array {
+  if (round) for (let i = 0; i < v.length; i++) v[i] = Math.fround(v[i]!);
+  return v;
 }
 
 function view(v: Float64Array, offset: number | undefined, n: number): Float64Array | undefined {
@@ -82,9 +95,9 @@ export function forwardRef(
       mask,
     };
     args.push(a);
-    activations.push(layerForward(a, activations[activations.length - 1]!));
+    activations.push(maybeRound(layerForward(a, activations[activations.length - 1]!), opts.roundF32));
   }
-  return { output: activations[activations.length - 1]!, activations, args, batch };
+  return { output: activations[activations.length - 1]!, activations, args, batch, roundF32: opts.roundF32 ?? false };
 }
 
 /**
@@ -105,9 +118,9 @@ export function backwardRef(
     const a = fwd.args[i]!;
     const dw = view(dParams, weight, layer.params[0]?.size ?? 0);
     const db = view(dParams, bias, layer.output[0] ?? 0);
-    g = layerBackward(a, fwd.activations[i]!, fwd.activations[i + 1]!, g, dw, db);
+    g = maybeRound(layerBackward(a, fwd.activations[i]!, fwd.activations[i + 1]!, g, dw, db), fwd.roundF32);
   }
-  return { dParams, dInput: g };
+  return { dParams: maybeRound(dParams, fwd.roundF32), dInput: g };
 }
 
 /** The loss of LANGUAGE.md, mean over the batch. A zero target contributes 0 to cross-entropy. */
@@ -140,9 +153,10 @@ export function lossAndGradRef(
   target: ArrayLike<number>,
   batch: number,
   dropoutMasks?: readonly Float64Array[],
+  roundF32 = false,
 ): { loss: number; output: Float64Array } & BackwardResult {
   if (!network.loss) throw new Error(`${network.name} declares no loss`);
-  const fwd = forwardRef(network, params, input, batch, { training: true, dropoutMasks });
+  const fwd = forwardRef(network, params, input, batch, { training: true, dropoutMasks, roundF32 });
   const loss = lossRef(network.loss, fwd.output, target, batch);
   let back: BackwardResult;
   if (network.loss === 'cross_entropy') {
@@ -150,9 +164,9 @@ export function lossAndGradRef(
     if (last.spec.kind !== 'softmax') throw new Error('cross_entropy needs a final softmax');
     const g = new Float64Array(fwd.output.length);
     for (let i = 0; i < g.length; i++) g[i] = (fwd.output[i]! - target[i]!) / batch;
-    back = backwardRef(network, fwd, g, network.layers.length - 1);
+    back = backwardRef(network, fwd, maybeRound(g, roundF32), network.layers.length - 1);
   } else {
-    back = backwardRef(network, fwd, lossGradRef('mse', fwd.output, target, batch));
+    back = backwardRef(network, fwd, maybeRound(lossGradRef('mse', fwd.output, target, batch), roundF32));
   }
   return { loss, output: fwd.output, ...back };
 }

@@ -1,0 +1,88 @@
+// Source text -> AST + syntax diagnostics. Never throws: every input gives a Program, with the
+// statements that could be read, and a diagnostic for each thing that could not.
+
+import type { CstNode, IToken } from 'chevrotain';
+import { MAX_BLOCK_DEPTH, parseCnn } from '../../grammar/index.js';
+import { type Diagnostic, type SourceRange, sortDiagnostics } from '../diagnostics.js';
+import { Ctx, isReal, q, tokEnd, tokStart } from './context.js';
+import { type BlockCst, joinSplitStatement, type Segment, segmentEnd, statementSegments } from './segments.js';
+import { buildSegment } from './statements.js';
+import { lexErrorDiagnostics, parseErrorDiagnostics } from './syntax.js';
+import type { Program, Stmt } from './types.js';
+
+export interface Comment {
+  /** The comment with its `#`, without the line break. */
+  readonly text: string;
+  readonly range: SourceRange;
+}
+
+export interface AstResult {
+  readonly program: Program;
+  /** Syntax errors, sorted by position. */
+  readonly diagnostics: Diagnostic[];
+  /** Every `#` comment, in source order (for the formatter and the language server). */
+  readonly comments: readonly Comment[];
+}
+
+export function buildAst(text: string, file: string): AstResult {
+  const source = typeof text === 'string' ? text : String(text);
+  const ctx = new Ctx(source);
+  try {
+    const parsed = parseCnn(source);
+    lexErrorDiagnostics(ctx, parsed.lexErrors);
+    parseErrorDiagnostics(ctx, parsed.parseErrors);
+    if (parsed.truncatedAt !== undefined) {
+      const at = parsed.truncatedAt;
+      ctx.error('too-deep', `blocks are nested more than ${MAX_BLOCK_DEPTH} deep; the rest of the file is not read`, at, at + 1);
+    }
+    const builder = new Builder(ctx, parsed.truncatedAt !== undefined);
+    const statements = builder.lines((parsed.cst.children['topLine'] ?? []) as CstNode[], true);
+    const comments = parsed.comments.map((c) => ({ text: c.image, range: ctx.tokRange(c) }));
+    return { program: { file, statements }, diagnostics: sortDiagnostics(ctx.diagnostics), comments };
+  } catch (err) {
+    // A bug in the front end, not in the user's file; still a diagnostic rather than a crash.
+    const message = err instanceof Error ? err.message : String(err);
+    ctx.error('internal-error', `internal error in the parser: ${message}`, 0, 0);
+    return { program: { file, statements: [] }, diagnostics: sortDiagnostics(ctx.diagnostics), comments: [] };
+  }
+}
+
+class Builder {
+  constructor(private readonly ctx: Ctx, private readonly truncated: boolean) {}
+
+  /** `topLine` or `blockLine` nodes -> statements, in order. */
+  lines(lines: readonly CstNode[], top: boolean): Stmt[] {
+    const segs: Segment[] = [];
+    for (const line of lines) {
+      const rbrace = line.children['RBrace']?.[0] as IToken | undefined;
+      if (top && isReal(rbrace)) {
+        this.ctx.error('unmatched-brace', '`}` without a matching `{`', tokStart(rbrace), tokEnd(rbrace), [
+          this.ctx.fix('remove it', tokStart(rbrace), tokEnd(rbrace), ''),
+        ]);
+        continue;
+      }
+      const stmt = line.children['statement']?.[0] as CstNode | undefined;
+      if (stmt === undefined) continue;
+      const lineSegs = statementSegments(this.ctx, stmt);
+      const first = lineSegs[0];
+      if (first !== undefined && joinSplitStatement(this.ctx, segs[segs.length - 1], first)) lineSegs.shift();
+      segs.push(...lineSegs);
+    }
+    const out: Stmt[] = [];
+    for (const seg of segs) out.push(...buildSegment(this.ctx, seg, (block, owner) => this.body(block, owner)));
+    return out;
+  }
+
+  private body(block: BlockCst, owner: Segment): { stmts: Stmt[]; end: number } {
+    const stmts = this.lines(block.lines, false);
+    if (block.rbrace !== undefined) return { stmts, end: tokEnd(block.rbrace) };
+    if (!this.truncated) {
+      const line = this.ctx.lines.lineOf(owner.start);
+      const opening = this.ctx.slice(owner.start, tokEnd(block.lbrace));
+      this.ctx.error('unclosed-block', `${q(opening)} on line ${line} is never closed: add \`}\` on a line of its own ` +
+        'after the last statement of the block', owner.start, tokEnd(block.lbrace));
+    }
+    const last = stmts[stmts.length - 1];
+    return { stmts, end: last !== undefined ? last.range.end.offset : segmentEnd(owner) };
+  }
+}

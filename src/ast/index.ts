@@ -1,0 +1,5 @@
+// The AST stage: source text -> Program (src/ast/types.ts) + syntax diagnostics.
+export { buildAst, type AstResult, type Comment } from './build.js';
+export { LineMap } from './positions.js';
+export { editDistance, suggest } from './suggest.js';
+export type * from './types.js';

@@ -1,0 +1,190 @@
+// From parse-tree lines to segments: one segment per statement as written, after repairing the two
+// ways a statement escapes its line: two statements on one line (`conv 6 5x5 dense 10`, split here)
+// and one statement on two lines (`conv 6` / `5x5`, joined here). Each repair is one diagnostic.
+
+import type { CstNode, IToken } from 'chevrotain';
+import { type Ctx, isReal, q, tokEnd, tokStart } from './context.js';
+import { type Item, itemEnd, joinSpacedSizes, toItem } from './items.js';
+
+export type HeadKind = 'network' | 'input' | 'loss' | 'repeat' | 'layer' | 'unknown' | 'stray' | 'block';
+
+export interface BlockCst {
+  readonly lbrace: IToken;
+  readonly lines: readonly CstNode[];
+  readonly rbrace?: IToken;
+}
+
+export interface Segment {
+  label?: { readonly name: IToken; readonly colon?: IToken };
+  /** The keyword or name that starts the statement; the first token for stray lines and blocks. */
+  readonly head: IToken;
+  readonly headKind: HeadKind;
+  /** Everything after the head; for a stray line, its first piece too. */
+  items: Item[];
+  block?: BlockCst;
+  /** Start offset: the label, or the head. */
+  start: number;
+}
+
+const STMT_KINDS: Readonly<Record<string, HeadKind>> = {
+  networkStmt: 'network', inputStmt: 'input', lossStmt: 'loss', repeatStmt: 'repeat',
+  layerStmt: 'layer', unknownStmt: 'unknown', strayStmt: 'stray',
+};
+
+function keywordKind(tok: IToken): HeadKind {
+  switch (tok.image) {
+    case 'network': return 'network';
+    case 'input': return 'input';
+    case 'loss': return 'loss';
+    case 'repeat': return 'repeat';
+    default: return 'layer';
+  }
+}
+
+export function blockOf(node: CstNode | undefined): BlockCst | undefined {
+  if (node === undefined) return undefined;
+  const lbrace = node.children['LBrace']?.[0] as IToken | undefined;
+  if (!isReal(lbrace)) return undefined;
+  const rbrace = node.children['RBrace']?.[0] as IToken | undefined;
+  const lines = (node.children['blockLine'] ?? []) as CstNode[];
+  return isReal(rbrace) ? { lbrace, lines, rbrace } : { lbrace, lines };
+}
+
+export function segmentEnd(seg: Segment): number {
+  if (seg.block !== undefined) return tokEnd(seg.block.rbrace ?? seg.block.lbrace);
+  const last = seg.items[seg.items.length - 1];
+  return last !== undefined ? itemEnd(last) : tokEnd(seg.head);
+}
+
+/** The segments of one `statement` node, split where a second statement starts on the same line. */
+export function statementSegments(ctx: Ctx, stmt: CstNode): Segment[] {
+  const labelNode = stmt.children['label']?.[0] as CstNode | undefined;
+  const labelName = labelNode?.children['Ident']?.[0] as IToken | undefined;
+  const labelColon = labelNode?.children['Colon']?.[0] as IToken | undefined;
+  const label = isReal(labelName) ? { name: labelName, ...(isReal(labelColon) ? { colon: labelColon } : {}) } : undefined;
+
+  const body = stmt.children['body']?.[0] as CstNode | undefined;
+  if (body === undefined) {
+    if (label !== undefined) {
+      const end = tokEnd(label.colon ?? label.name);
+      ctx.error('syntax', `the label ${q(ctx.slice(tokStart(label.name), end))} must be followed by a layer on the ` +
+        'same line, as in `c1: conv 6 5x5`', tokStart(label.name), end);
+    }
+    return [];
+  }
+  let first: Segment | undefined;
+  for (const ruleName in body.children) {
+    const node = body.children[ruleName]![0] as CstNode | undefined;
+    if (node === undefined) continue;
+    if (ruleName === 'block') {
+      const block = blockOf(node);
+      if (block !== undefined) first = { head: block.lbrace, headKind: 'block', items: [], block, start: tokStart(block.lbrace) };
+      continue;
+    }
+    const kind = STMT_KINDS[ruleName];
+    if (kind === undefined) continue;
+    let items: Item[] = [];
+    let head: IToken | undefined;
+    for (const key in node.children) {
+      if (key === 'argument' || key === 'block') continue;
+      const k = node.children[key]![0];
+      if (k === undefined) continue;
+      if (kind === 'stray') {
+        const item = toItem(k);
+        if (item !== undefined) items.push(item);
+      } else if ('image' in k && isReal(k)) head = k;
+    }
+    if (kind === 'stray' && items[0] !== undefined) head = items[0].k === 'value' ? items[0].parts[0] : items[0].tok;
+    for (const arg of (node.children['argument'] ?? []) as CstNode[]) {
+      const item = toItem(arg);
+      if (item !== undefined) items.push(item);
+    }
+    if (head === undefined) continue;
+    items = joinSpacedSizes(ctx, items);
+    const block = blockOf(node.children['block']?.[0] as CstNode | undefined);
+    first = { head, headKind: kind, items, ...(block !== undefined ? { block } : {}), start: tokStart(head) };
+  }
+  if (first === undefined) return [];
+  if (label !== undefined) {
+    first.label = label;
+    first.start = tokStart(label.name);
+  }
+  return splitAtKeywords(ctx, first);
+}
+
+function splitAtKeywords(ctx: Ctx, seg: Segment): Segment[] {
+  const segs: Segment[] = [seg];
+  const items = seg.items;
+  const block = seg.block;
+  seg.items = [];
+  delete seg.block;
+  let cur = seg;
+  for (const item of items) {
+    // `network conv`, `loss softmax`: a keyword where a name belongs is that name (and an error later)
+    const wantsName = (cur.headKind === 'network' || cur.headKind === 'loss') && cur.items.length === 0;
+    if (item.k === 'keyword' && !wantsName) {
+      cur = { head: item.tok, headKind: keywordKind(item.tok), items: [], start: tokStart(item.tok) };
+      segs.push(cur);
+    } else {
+      cur.items.push(item);
+    }
+  }
+  if (block !== undefined) cur.block = block;
+
+  const out: Segment[] = [];
+  let labelled = false; // the previous segment was a label for this one
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i]!;
+    const next = segs[i + 1];
+    if (next !== undefined && s.label === undefined && s.headKind === 'unknown' && s.items.length === 0 &&
+      next.headKind === 'layer') {
+      // `c1 conv 6 5x5`
+      ctx.error('missing-colon', `a label is followed by \`:\`: write ${q(`${s.head.image}:`)}`, tokStart(s.head),
+        tokEnd(s.head), [ctx.fix('insert `:`', tokEnd(s.head), tokEnd(s.head), ':')]);
+      next.label = { name: s.head };
+      next.start = s.start;
+      labelled = true;
+      continue;
+    }
+    if (next !== undefined && s.label === undefined && s.headKind !== 'unknown' && s.headKind !== 'stray' &&
+      s.headKind !== 'block' && s.items.length === 1 && s.items[0]!.k === 'colon' && next.headKind === 'layer') {
+      // `conv: conv 6 5x5`
+      ctx.error('keyword-as-name', `${q(s.head.image)} is a keyword and cannot be a label; choose another name, ` +
+        `e.g. ${q(`${s.head.image}_a:`)}`, tokStart(s.head), tokEnd(s.head));
+      next.label = { name: s.head, colon: (s.items[0] as { tok: IToken }).tok };
+      next.start = s.start;
+      labelled = true;
+      continue;
+    }
+    if (i > 0 && !labelled) {
+      const prevEnd = segmentEnd(segs[i - 1]!);
+      const shown = ctx.slice(s.start, segmentEnd(s));
+      ctx.error('one-statement-per-line', `one statement per line: put ${q(shown)} on a line of its own`,
+        tokStart(s.head), tokEnd(s.head), [ctx.fix('start a new line', prevEnd, s.start, '\n')]);
+    }
+    labelled = false;
+    out.push(s);
+  }
+  return out;
+}
+
+/**
+ * `conv 6` / `5x5 relu`: a line that starts with a value or an option continues the statement on
+ * the line just above. Join it there (one `statement-split` error) so the statement is read whole.
+ * Returns true when `cur` was merged into `prev`.
+ */
+export function joinSplitStatement(ctx: Ctx, prev: Segment | undefined, cur: Segment): boolean {
+  if (prev === undefined || prev.block !== undefined || cur.label !== undefined) return false;
+  if (cur.headKind !== 'stray' && cur.headKind !== 'block') return false;
+  if (prev.headKind === 'stray' || prev.headKind === 'block') return false;
+  const prevEnd = segmentEnd(prev);
+  if (ctx.lines.lineOf(cur.start) !== ctx.lines.lineOf(prevEnd) + 1) return false;
+  const gap = ctx.slice(prevEnd, cur.start);
+  const fixes = gap.includes('#') ? [] : [ctx.fix('join the lines', prevEnd, cur.start, ' ')];
+  const what = cur.headKind === 'block' ? '`{` must end the line that opens the block' : 'a statement may not span lines';
+  ctx.error('statement-split', `${what}: join this line to the one above`, cur.start,
+    cur.headKind === 'block' ? tokEnd(cur.head) : segmentEnd(cur), fixes);
+  prev.items.push(...cur.items);
+  if (cur.block !== undefined) prev.block = cur.block;
+  return true;
+}

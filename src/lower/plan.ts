@@ -1,0 +1,116 @@
+// Unroll decisions. Each mode has a per-function budget of estimated bytecode (estimate.ts):
+//   none  no unrolling: plain loops with literal bounds, bounds tests everywhere
+//   auto  20 KB: small register blocks (4 output channels), the window unrolled, the channel loop
+//         unrolled for thin inputs (C <= 4); well inside what TurboFan compiles quickly
+//   max   50 KB: the largest blocks and unrolling that stay under TurboFan's 60 KB limit
+// Within a mode the largest candidate whose estimate fits is taken; when nothing fits, that part
+// falls back to the plain loops (always small). Blocks never change the order of any sum, so every
+// mode computes the same numbers.
+
+import type { Layer } from '../network.js';
+import {
+  convBackwardSize,
+  convForwardSize,
+  denseBackwardSize,
+  denseForwardSize,
+  poolBackwardSize,
+  poolForwardSize,
+  SIMPLE_SIZE,
+  TURBOFAN_LIMIT,
+} from './estimate.js';
+import { gatherGeometry, windowGeometry } from './geometry.js';
+import type { ConvPlan, DensePlan, PoolPlan, SimplePlan, SizeEstimate, UnrollMode } from './types.js';
+
+export const BUDGETS: Readonly<Record<UnrollMode, number>> = { none: TURBOFAN_LIMIT, auto: 20_000, max: 50_000 };
+
+interface Planned<P> {
+  readonly plan: P;
+  readonly estimate: SizeEstimate;
+}
+
+const GENERIC = { generic: true } as const;
+
+function descending(limit: number, choices: readonly number[]): number[] {
+  const out = [...new Set(choices.map((c) => Math.max(1, Math.min(c, limit))))];
+  return out.sort((a, b) => b - a);
+}
+
+export function planConv(layer: Layer, mode: UnrollMode, fused: boolean, bias: boolean): Planned<ConvPlan> {
+  const geom = windowGeometry(layer);
+  const gather = gatherGeometry(geom);
+  const budget = BUDGETS[mode];
+  const kk = geom.kh * geom.kw;
+  if (mode === 'none') {
+    const plan: ConvPlan = { kind: 'conv', geom, gather, forward: GENERIC, weightGrad: GENERIC, inputGrad: GENERIC };
+    return { plan, estimate: { forward: convForwardSize(geom, GENERIC, true), backward: convBackwardSize(plan, fused, bias) } };
+  }
+  const big = mode === 'max';
+
+  let forward: ConvPlan['forward'] = GENERIC;
+  const fbs = descending(geom.f, big ? [8, 4, 2, 1] : [4, 2, 1]);
+  const channelChoices = big ? [true, false] : geom.c <= 4 ? [true, false] : [false];
+  search: for (const unrollChannels of channelChoices) {
+    for (const fb of fbs) {
+      const cand = { generic: false, fb, unrollChannels } as const;
+      if (convForwardSize(geom, cand, geom.edges.length > 0) <= budget) {
+        forward = cand;
+        break search;
+      }
+    }
+  }
+
+  // Backward: the weight gradient holds fbw x kk accumulators; the input gradient cb.
+  const fbws = descending(geom.f, [Math.floor((big ? 48 : 24) / kk), 4, 2, 1]).filter((v) => v <= 8);
+  const cbs = descending(geom.c, big ? [8, 4, 2, 1] : [4, 2, 1]);
+  let best: { weightGrad: ConvPlan['weightGrad']; inputGrad: ConvPlan['inputGrad'] } = {
+    weightGrad: GENERIC,
+    inputGrad: GENERIC,
+  };
+  const fits = (wg: ConvPlan['weightGrad'], ig: ConvPlan['inputGrad']): boolean =>
+    convBackwardSize({ geom, gather, forward, weightGrad: wg, inputGrad: ig }, fused, bias) <= budget;
+  const wgs: ConvPlan['weightGrad'][] = [...fbws.map((fbw) => ({ generic: false, fbw }) as const), GENERIC];
+  const igs: ConvPlan['inputGrad'][] = [...cbs.map((cb) => ({ generic: false, cb }) as const), GENERIC];
+  outer: for (const ig of igs) {
+    for (const wg of wgs) {
+      if (fits(wg, ig)) {
+        best = { weightGrad: wg, inputGrad: ig };
+        break outer;
+      }
+    }
+  }
+  const plan: ConvPlan = { kind: 'conv', geom, gather, forward, ...best };
+  return {
+    plan,
+    estimate: { forward: convForwardSize(geom, forward, geom.edges.length > 0), backward: convBackwardSize(plan, fused, bias) },
+  };
+}
+
+export function planPool(layer: Layer, mode: UnrollMode): Planned<PoolPlan> {
+  const geom = windowGeometry(layer);
+  const max = layer.spec.kind === 'maxpool';
+  const size = (unroll: boolean): SizeEstimate => ({
+    forward: poolForwardSize({ geom, unroll }, max),
+    backward: poolBackwardSize({ geom, unroll }, max),
+  });
+  let unroll = mode !== 'none';
+  if (unroll) {
+    const e = size(true);
+    if (e.forward > BUDGETS[mode] || e.backward > BUDGETS[mode]) unroll = false;
+  }
+  return { plan: { kind: 'pool', geom, unroll }, estimate: size(unroll) };
+}
+
+export function planDense(layer: Layer, mode: UnrollMode, fused: boolean, bias: boolean): Planned<DensePlan> {
+  const inputs = layer.input.reduce((a, b) => a * b, 1);
+  const units = layer.output[0]!;
+  const [ob, ib] = mode === 'none' ? [1, 1] : mode === 'auto' ? [4, 8] : [8, 16];
+  const d = { inputs, units, ob: Math.min(ob, units), ib: Math.min(ib, inputs) };
+  return {
+    plan: { kind: 'dense', ...d },
+    estimate: { forward: denseForwardSize(d), backward: denseBackwardSize(d, fused, bias) },
+  };
+}
+
+export function planSimple(): Planned<SimplePlan> {
+  return { plan: { kind: 'simple' }, estimate: { forward: SIMPLE_SIZE, backward: SIMPLE_SIZE } };
+}
