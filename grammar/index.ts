@@ -41,7 +41,12 @@ export function parseCnn(text: string): ParseOutput {
   let tokens = lexed.tokens;
   const cut = tooDeep(tokens);
   const truncatedAt = cut !== undefined ? tokens[cut]!.startOffset : undefined;
-  if (cut !== undefined) tokens = tokens.slice(0, cut);
+  if (cut !== undefined) {
+    // drop the whole line that opens the block too deep, so no statement is left half read
+    let lineStart = cut;
+    while (lineStart > 0 && tokens[lineStart - 1]!.tokenType !== Newline) lineStart--;
+    tokens = tokens.slice(0, lineStart);
+  }
   const last = tokens[tokens.length - 1];
   if (last === undefined || last.tokenType !== Newline || cut !== undefined) {
     tokens.push(createTokenInstance(Newline, '', truncatedAt ?? text.length, (truncatedAt ?? text.length) - 1, NaN, NaN, NaN, NaN));

@@ -6,6 +6,7 @@
 // Numbers and sizes: `Dims` (`5x5`, `1x28x28`) and `NumberLit` (`32`, `0.5`, `.5`, `1e-2`) both
 // give way to `BadNumeric` when it matches a longer run (`5x`, `5.`, `3px`, `1.2.3`, `5X5`), so a
 // malformed number is one token the AST builder can name, not a shower of unexpected characters.
+// (`5×5` with a multiplication sign is one of them.)
 
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
@@ -52,7 +53,7 @@ export const Valid = keyword('valid', 'Valid', PadModeKw);
 export const Same = keyword('same', 'Same', PadModeKw);
 export const Full = keyword('full', 'Full', PadModeKw);
 
-export const BadNumeric = createToken({ name: 'BadNumeric', pattern: /[0-9.](?:[eE][+-]|[0-9A-Za-z_.])*/ });
+export const BadNumeric = createToken({ name: 'BadNumeric', pattern: /[0-9.](?:[eE][+-]|[0-9A-Za-z_.\u00d7])*/ });
 export const Dims = createToken({ name: 'Dims', pattern: /[0-9]+(?:x[0-9]+)+/, longer_alt: BadNumeric });
 export const NumberLit = createToken({
   name: 'NumberLit',

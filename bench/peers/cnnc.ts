@@ -38,6 +38,13 @@ export const peer: Peer = {
     const { input, labels } = makeBatch(size, batch, net.classes);
     const params = mod.initParams(1);
     const ws = mod.createWorkspace(batch, 1);
+    // A fast module that computes nonsense would make a meaningless row: softmax rows sum to 1.
+    const out = mod.forward(params, input, ws, false);
+    for (let b = 0; b < batch; b++) {
+      let sum = 0;
+      for (let k = 0; k < net.classes; k++) sum += out[b * net.classes + k]!;
+      if (!(Math.abs(sum - 1) < 1e-3)) throw new Error(`sample ${b}'s softmax output sums to ${sum}, not 1`);
+    }
     if (mode === 'infer') return { run: () => void mod.forward(params, input, ws, false) };
 
     const lossAndGrad = mod.lossAndGrad;
@@ -47,6 +54,8 @@ export const peer: Peer = {
     const sgd = await loadSgd(params, LEARNING_RATE);
     sgdFrom = sgd.from;
     const step = sgd.value;
+    const loss = lossAndGrad(params, input, target, grad, ws);
+    if (!Number.isFinite(loss) || loss <= 0) throw new Error(`lossAndGrad returned ${loss}`);
     return {
       run: () => {
         lossAndGrad(params, input, target, grad, ws);

@@ -35,16 +35,37 @@ export function buildAst(text: string, file: string): AstResult {
       const at = parsed.truncatedAt;
       ctx.error('too-deep', `blocks are nested more than ${MAX_BLOCK_DEPTH} deep; the rest of the file is not read`, at, at + 1);
     }
+    const lexical = ctx.diagnostics.length;
     const builder = new Builder(ctx, parsed.truncatedAt !== undefined);
     const statements = builder.lines((parsed.cst.children['topLine'] ?? []) as CstNode[], true);
     const comments = parsed.comments.map((c) => ({ text: c.image, range: ctx.tokRange(c) }));
-    return { program: { file, statements }, diagnostics: sortDiagnostics(ctx.diagnostics), comments };
+    const diagnostics = afterBadCharacters(ctx.diagnostics, lexical, parsed.lexErrors.map((e) => e.offset), ctx);
+    return { program: { file, statements }, diagnostics: sortDiagnostics(diagnostics), comments };
   } catch (err) {
     // A bug in the front end, not in the user's file; still a diagnostic rather than a crash.
     const message = err instanceof Error ? err.message : String(err);
     ctx.error('internal-error', `internal error in the parser: ${message}`, 0, 0);
     return { program: { file, statements: [] }, diagnostics: sortDiagnostics(ctx.diagnostics), comments: [] };
   }
+}
+
+/**
+ * After a character outside the language, the rest of its line is usually the same mistake seen
+ * again (`conv 6 5,5`: the second `5` is no extra argument). Drop the builder's diagnostics that
+ * start after the first bad character of their line; lexer and parser diagnostics stay.
+ */
+function afterBadCharacters(all: Diagnostic[], lexical: number, badOffsets: number[], ctx: Ctx): Diagnostic[] {
+  if (badOffsets.length === 0) return all;
+  const firstBad = new Map<number, number>();
+  for (const o of badOffsets) {
+    const line = ctx.lines.lineOf(o);
+    if (!firstBad.has(line)) firstBad.set(line, o);
+  }
+  return all.filter((d, i) => {
+    if (i < lexical) return true;
+    const bad = firstBad.get(d.range.start.line);
+    return bad === undefined || d.range.start.offset < bad;
+  });
 }
 
 class Builder {

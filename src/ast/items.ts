@@ -127,6 +127,8 @@ export function toItem(node: CstNode | IToken): Item | undefined {
 const X_TAIL = /^x(?:[0-9]+(?:x[0-9]+)*)?$/;
 // `5x`, `5x5x`: a size cut short before a space.
 const X_OPEN = /^[0-9]+(?:x[0-9]+)*x$/;
+// `5X5`, `5×5`: a size with the wrong letter.
+const X_WRONG = /^[0-9]+(?:[xX\u00d7][0-9]+)+$/;
 
 function trailingValue(item: Item | undefined): ValueItem | undefined {
   if (item?.k === 'value') return item;
@@ -135,8 +137,8 @@ function trailingValue(item: Item | undefined): ValueItem | undefined {
 }
 
 /**
- * Join sizes written with spaces: `5 x 5`, `5 x5`, `5x 5` (also after `stride`). Reports each
- * joined size once, with a fix that writes it without spaces.
+ * Read sizes written wrongly as the size meant, with a `bad-size` error and a fix: with spaces
+ * (`5 x 5`, `5 x5`, `5x 5`, also after `stride`) or with `X` or `×` for `x`.
  */
 export function joinSpacedSizes(ctx: Ctx, items: readonly Item[]): Item[] {
   const out: Item[] = [];
@@ -144,6 +146,13 @@ export function joinSpacedSizes(ctx: Ctx, items: readonly Item[]): Item[] {
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     const next = items[i + 1];
+    if (item.k === 'bad' && X_WRONG.test(item.tok.image)) {
+      const fixed = item.tok.image.replace(/[X\u00d7]/g, 'x');
+      const [s, e] = [tokStart(item.tok), tokEnd(item.tok)];
+      ctx.error('bad-size', `write sizes with a lower-case \`x\`: ${q(fixed)}`, s, e, [ctx.fix(`write ${q(fixed)}`, s, e, fixed)]);
+      out.push({ k: 'value', parts: [item.tok] });
+      continue;
+    }
     if (item.k === 'bad' && X_OPEN.test(item.tok.image) && next?.k === 'value') {
       // `5x 5`: this token opens the size
       const v: ValueItem = { k: 'value', parts: [item.tok, ...next.parts] };

@@ -7,7 +7,7 @@ import { ACTIVATION_KEYWORDS, OPTION_KEYWORDS, PAD_MODES } from '../../grammar/i
 import type { Fix } from '../diagnostics.js';
 import { type Ctx, q, tokEnd, tokStart } from './context.js';
 import {
-  asDims, asNumber, type Item, itemEnd, itemStart, type OptionName, tokenNumber, type ValueItem,
+  asDims, asNumber, type Item, itemEnd, itemStart, type OptionName, type TokItem, tokenNumber, type ValueItem,
 } from './items.js';
 import { suggest } from './suggest.js';
 import type { Ident, LayerKeyword, LayerOption, LayerStmt, NumberLit, Dims, TrailingActivation } from './types.js';
@@ -76,15 +76,19 @@ export function buildLayer(ctx: Ctx, src: LayerSource): LayerStmt {
   const headEnd = tokEnd(src.head);
   const end = src.items.length > 0 ? itemEnd(src.items[src.items.length - 1]!) : headEnd;
 
-  const positional: ValueItem[] = [];
+  // a malformed number holds its slot (its own error is reported), so no `missing-argument` follows
+  const positional: (ValueItem | TokItem)[] = [];
   const options: LayerOption[] = [];
   const seen = new Map<string, Item>();
   let activation: TrailingActivation | undefined;
   let prevEnd = headEnd;
 
-  for (const item of src.items) {
+  const items = src.items;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     const s = itemStart(item);
-    const e = itemEnd(item);
+    let e = itemEnd(item);
+    const next = items[i + 1];
     switch (item.k) {
       case 'value':
         positional.push(item);
@@ -99,7 +103,18 @@ export function buildLayer(ctx: Ctx, src: LayerSource): LayerStmt {
           ]);
         } else {
           seen.set(name, item);
-          const opt = option(ctx, kind, item.name, item.tok, item.value, s, e);
+          let value = item.value;
+          if (value === undefined && name !== 'nobias' && next?.k === 'bad') {
+            badNumber(ctx, next.tok); // `stride 2x`: reported as such, not as a missing value
+            i++;
+            break;
+          }
+          if (value === undefined && name !== 'nobias' && next?.k === 'mode') {
+            value = next; // `stride same`: the mode is the (wrong) value of the option
+            e = itemEnd(next);
+            i++;
+          }
+          const opt = option(ctx, kind, item.name, item.tok, value, s, e);
           if (opt !== undefined) options.push(opt);
         }
         break;
@@ -128,9 +143,14 @@ export function buildLayer(ctx: Ctx, src: LayerSource): LayerStmt {
       }
       case 'ident':
         unknownWord(ctx, kind, spec, item.tok);
+        if ((next?.k === 'value' || next?.k === 'mode') && !/^x/i.test(item.tok.image)) {
+          e = itemEnd(next); // `strid 2`, `padding same`: the value goes with the unknown option
+          i++;
+        }
         break;
       case 'bad':
         badNumber(ctx, item.tok);
+        positional.push(item);
         break;
       case 'colon':
         ctx.error('syntax', 'unexpected `:`; a label comes first on the line, as in `c1: conv 6 5x5`', s, e);
@@ -180,7 +200,7 @@ function option(
 }
 
 function fillSlots(
-  ctx: Ctx, kind: LayerKeyword, spec: Spec, values: readonly ValueItem[],
+  ctx: Ctx, kind: LayerKeyword, spec: Spec, values: readonly (ValueItem | TokItem)[],
   out: { count?: NumberLit; size?: Dims; rate?: NumberLit }, strideFree: boolean, where: readonly [number, number],
 ): void {
   let vi = 0;
@@ -190,6 +210,10 @@ function fillSlots(
     if (v === undefined) {
       if (si < spec.required) missing(ctx, kind, slot, values, where);
       return;
+    }
+    if (v.k !== 'value') {
+      vi++; // a malformed number, already reported
+      continue;
     }
     if (slot === 'size') {
       out.size = asDims(ctx, v);
@@ -205,7 +229,7 @@ function fillSlots(
     // a size where a single number belongs
     const text = ctx.slice(itemStart(v), itemEnd(v));
     const next = values[vi + 1];
-    if (kind === 'conv' && next !== undefined && asNumber(ctx, next) !== undefined) {
+    if (kind === 'conv' && next?.k === 'value' && asNumber(ctx, next) !== undefined) {
       const a = itemStart(v);
       const b = itemEnd(next);
       const swapped = `${ctx.slice(itemStart(next), itemEnd(next))} ${text}`;
@@ -232,7 +256,7 @@ function fillSlots(
 }
 
 function missing(
-  ctx: Ctx, kind: LayerKeyword, slot: Slot, values: readonly ValueItem[], where: readonly [number, number],
+  ctx: Ctx, kind: LayerKeyword, slot: Slot, values: readonly (ValueItem | TokItem)[], where: readonly [number, number],
 ): void {
   const last = values[values.length - 1];
   const shown = ctx.slice(where[0], last !== undefined ? itemEnd(last) : where[0] + kind.length);
@@ -244,8 +268,9 @@ function missing(
   ctx.error('missing-argument', msg, where[0], where[1]);
 }
 
-function extra(ctx: Ctx, kind: LayerKeyword, spec: Spec, values: readonly ValueItem[], strideFree: boolean): void {
+function extra(ctx: Ctx, kind: LayerKeyword, spec: Spec, values: readonly (ValueItem | TokItem)[], strideFree: boolean): void {
   for (const [i, v] of values.entries()) {
+    if (v.k !== 'value') continue; // a malformed number, already reported
     const s = itemStart(v);
     const e = itemEnd(v);
     const text = ctx.slice(s, e);
@@ -283,10 +308,7 @@ export function badNumber(ctx: Ctx, tok: IToken): void {
   const t = tok.image;
   const s = tokStart(tok);
   const e = tokEnd(tok);
-  if (/^[0-9]+(?:[xX][0-9]+)+$/.test(t)) {
-    const fixed = t.replace(/X/g, 'x');
-    ctx.error('bad-size', `write sizes with a lower-case \`x\`: ${q(fixed)}`, s, e, [ctx.fix(`write ${q(fixed)}`, s, e, fixed)]);
-  } else if (/^[0-9]+(?:x[0-9]*)+$/.test(t)) {
+  if (/^[0-9]+(?:x[0-9]*)+$/.test(t)) {
     ctx.error('bad-size', `${q(t)} is not a size: a size is \`N\`, \`HxW\` or \`CxHxW\`, with a number on each side of every \`x\``, s, e);
   } else if (/^[0-9]+\.$/.test(t)) {
     const fixed = t.slice(0, -1);

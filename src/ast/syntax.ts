@@ -57,6 +57,8 @@ export function parseErrorDiagnostics(ctx: Ctx, errors: readonly IRecognitionExc
     const prev = (e as { previousToken?: IToken }).previousToken;
     const atEnd = !isReal(tok) || tok.image === '';
     if (rule === 'block' && atEnd) continue;
+    // a `}` outside any block ends up a line of its own after recovery: the builder reports it unmatched
+    if (tok?.image === '}' && !rules.includes('block')) continue;
     const [start, end] = tokRangeOr(tok, ctx.text.length);
     const line = ctx.lines.lineOf(start);
     if (seenLines.has(line)) continue;

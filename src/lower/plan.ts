@@ -60,7 +60,9 @@ export function planConv(layer: Layer, mode: UnrollMode, fused: boolean, bias: b
   }
 
   // Backward: the weight gradient holds fbw x kk accumulators; the input gradient cb.
-  const fbws = descending(geom.f, [Math.floor((big ? 48 : 24) / kk), 4, 2, 1]).filter((v) => v <= 8);
+  // (about 24 accumulators in auto, 48 in max: beyond that V8 spills them to the stack anyway)
+  const fbwCap = Math.max(1, Math.floor((big ? 48 : 24) / kk));
+  const fbws = descending(geom.f, [8, 4, 2, 1].filter((v) => v <= fbwCap));
   const cbs = descending(geom.c, big ? [8, 4, 2, 1] : [4, 2, 1]);
   let best: { weightGrad: ConvPlan['weightGrad']; inputGrad: ConvPlan['inputGrad'] } = {
     weightGrad: GENERIC,

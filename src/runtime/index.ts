@@ -1,5 +1,20 @@
 // cnnc/runtime: what a generated module needs around it to train and to keep its parameters.
-//   import { sgd, adam, saveParams, loadParams } from 'cnnc/runtime';
+//
+//   import * as net from './model.js';                         // cnnc compile model.cnn -o model.ts
+//   import { sgd, cosineLr, saveParams, loadParams } from 'cnnc/runtime';
+//   const params = net.initParams(1), grad = new Float32Array(net.paramCount), ws = net.createWorkspace(32);
+//   const opt = sgd(params, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
+//   const schedule = cosineLr({ lr: 0.05, tMax: epochs });
+//   for (let epoch = 0; epoch < epochs; epoch++) {
+//     opt.lr = schedule(epoch);
+//     for (const [x, t] of batches) { net.lossAndGrad(params, x, t, grad, ws); opt.step(params, grad); }
+//     await saveParams('model.safetensors', params, net.paramLayout, { epoch: String(epoch) });
+//   }
+//   await loadParams('model.safetensors', net.paramLayout, params);   // or from a PyTorch state_dict
+//
+// Optimisers follow torch.optim (SGD, Adam, AdamW) and allocate nothing per step. Parameter files are
+// safetensors with PyTorch state_dict names and shapes. Everything but saveParams/loadParams is free
+// of Node APIs, so this entry point also bundles for a browser.
 
 export type { FloatArray, ParamLayoutEntry } from '../module-api.js';
 export type { Optimizer, ParamsOrCount } from './optimizer.js';

@@ -159,7 +159,7 @@ export function layerBackward(
           for (let oy = 0; oy < OH; oy++)
             for (let ox = 0; ox < OW; ox++) {
               const g = dy[((b * O + o) * OH + oy) * OW + ox]!;
-              if (spec.bias && oy + ox > 0) db![o]! += g;
+              if (spec.bias) db![o]! += g;
               for (let c = 0; c < C; c++)
                 for (let ky = 0; ky < KH; ky++)
                   for (let kx = 0; kx < KW; kx++) {

@@ -9,7 +9,7 @@ export interface Case {
   readonly net: NetDesc;
 }
 
-const c = (name: string, net: NetDesc): Case => ({ name, net: { name: name.replace(/[^A-Za-z0-9_]/g, '_'), ...net } });
+const c = (name: string, net: NetDesc): Case => ({ name, net: { name: `t_${name.replace(/[^A-Za-z0-9_]/g, '_')}`, ...net } });
 
 export const LAYER_CASES: readonly Case[] = [
   // conv

@@ -26,7 +26,8 @@ export interface Observed {
   /** absent for lossAndGrad, which returns only the loss */
   readonly output?: ArrayLike<number>;
   readonly dParams: ArrayLike<number>;
-  readonly dInput: ArrayLike<number>;
+  /** absent when the implementation does not expose it (lossAndGrad returns only the loss) */
+  readonly dInput?: ArrayLike<number>;
   readonly loss?: number;
 }
 
@@ -41,29 +42,31 @@ export interface CheckOptions {
 const RTOL: Record<Precision, number> = { f32: 1e-4, f64: 1e-10 };
 const NOISE_SCALE: Record<Precision, number> = { f32: 1, f64: 2 ** -29 };
 
-type Tensor = { readonly name: string; readonly values: (o: Observed | RefSet) => ArrayLike<number> };
 type RefSet = { output: Float64Array; dParams: Float64Array; dInput: Float64Array; loss?: number };
+/** One compared quantity: how to read it from an observation or a reference run (undefined: absent). */
+type Tensor = { readonly name: string; readonly values: (o: Observed | RefSet) => ArrayLike<number> | undefined };
 
 function tensors(network: Network): Tensor[] {
   const slice = (a: ArrayLike<number>, off: number, n: number) => Array.prototype.slice.call(a, off, off + n) as number[];
   return [
-    { name: 'output', values: (o) => o.output ?? [] },
-    ...(network.loss ? [{ name: 'loss', values: (o: Observed | RefSet) => (o.loss === undefined ? [] : [o.loss]) }] : []),
-    ...paramTable(network).map((p) => ({ name: `d${p.name}`, values: (o: Observed | RefSet) => slice(o.dParams, p.offset, p.size) })),
+    { name: 'output', values: (o) => o.output },
+    { name: 'loss', values: (o) => (o.loss === undefined ? undefined : [o.loss]) },
+    ...paramTable(network).map((p): Tensor => ({ name: `d${p.name}`, values: (o) => slice(o.dParams, p.offset, p.size) })),
     { name: 'dInput', values: (o) => o.dInput },
   ];
 }
 
 function compareAll(network: Network, obs: Observed, ref: RefSet, ref32: RefSet, tfr: RefSet | undefined, what: string, opts: CheckOptions): void {
   for (const t of tensors(network)) {
-    if ((t.name === 'loss' && obs.loss === undefined) || (t.name === 'output' && obs.output === undefined)) continue;
-    const expected = t.values(ref);
-    const noise = float32Noise(expected, t.values(ref32));
+    const actual = t.values(obs);
+    if (actual === undefined) continue;
+    const expected = t.values(ref)!;
+    const noise = float32Noise(expected, t.values(ref32)!);
     const label = `${what}: ${t.name}${opts.where}`;
-    assertClose(t.values(obs), expected, { rtol: RTOL[opts.precision], atol: noise * NOISE_SCALE[opts.precision], label });
+    assertClose(actual, expected, { rtol: RTOL[opts.precision], atol: noise * NOISE_SCALE[opts.precision], label });
     if (tfr) {
       const k = opts.precision === 'f32' ? 2 : 1;
-      assertClose(t.values(obs), t.values(tfr), { rtol: k * RTOL.f32, atol: k * noise, label: `${label} (against TF.js)` });
+      assertClose(actual, t.values(tfr)!, { rtol: k * RTOL.f32, atol: k * noise, label: `${label} (against TF.js)` });
     }
   }
 }

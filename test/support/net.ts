@@ -205,3 +205,33 @@ export function toSource(desc: NetDesc): string {
 }
 
 export const ACTIVATIONS: readonly ActivationKind[] = ['relu', 'sigmoid', 'tanh', 'leakyrelu'];
+
+/** Where two Networks differ (names, specs, shapes, parameters, loss), or undefined if they agree. */
+export function networkDifference(actual: Network, expected: Network): string | undefined {
+  // key order does not matter: objects are printed with sorted keys
+  const show = (v: unknown): string =>
+    JSON.stringify(v, (_k, x: unknown) =>
+      x && typeof x === 'object' && !Array.isArray(x)
+        ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+        : x,
+    );
+  if (actual.layers.length !== expected.layers.length) {
+    return `${actual.layers.length} layers (${actual.layers.map((l) => l.name).join(' ')}), expected ${expected.layers.length} (${expected.layers.map((l) => l.name).join(' ')})`;
+  }
+  for (let i = 0; i < expected.layers.length; i++) {
+    const a = actual.layers[i]!;
+    const e = expected.layers[i]!;
+    const pick = (l: Layer) => ({
+      name: l.name,
+      spec: l.spec,
+      input: l.input,
+      output: l.output,
+      params: l.params.map((p) => ({ name: p.name, shape: p.shape, size: p.size })),
+    });
+    if (show(pick(a)) !== show(pick(e))) return `layer ${i}: ${show(pick(a))}\n  expected ${show(pick(e))}`;
+  }
+  if (show(actual.input) !== show(expected.input)) return `input ${show(actual.input)}, expected ${show(expected.input)}`;
+  if (actual.paramCount !== expected.paramCount) return `paramCount ${actual.paramCount}, expected ${expected.paramCount}`;
+  if (actual.loss !== expected.loss) return `loss ${actual.loss}, expected ${expected.loss}`;
+  return undefined;
+}

@@ -1,0 +1,15 @@
+// Central finite differences in float64 against backward() / lossAndGrad() of the emitted module:
+// every layer kind and option on its own, and a few stacks, for batch 1 and batch 3.
+
+import { describe, expect, it } from 'vitest';
+import { LAYER_CASES, STACK_CASES } from './cases.js';
+import { compile, gradCheck } from './harness.js';
+
+describe.each([...LAYER_CASES, ...STACK_CASES])('gradients of $name', (c) => {
+  const { mod } = compile(c.src, { dtype: 'f64' });
+  it.each([1, 3])('batch %i: relative error < 1e-6', (batch) => {
+    const r = gradCheck(mod, batch, { loss: c.loss === true });
+    expect(r.checked).toBeGreaterThan(0);
+    expect(r.maxRel, r.worst).toBeLessThan(1e-6);
+  });
+});

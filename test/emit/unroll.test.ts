@@ -1,0 +1,56 @@
+// --unroll none, auto and max change how the code is written, never a number: every sum runs in the
+// same order whatever the blocking, so forward outputs and gradients agree bit for bit (float32).
+
+import { describe, expect, it } from 'vitest';
+import type { GeneratedModule, Workspace } from '../../src/module-api.js';
+import { LAYER_CASES, STACK_CASES } from './cases.js';
+import { compile, randomArray, size } from './harness.js';
+
+function run(mod: GeneratedModule, loss: boolean): Float32Array[] {
+  const batch = 2;
+  const p = mod.initParams(3) as Float32Array;
+  const x = Float32Array.from(randomArray(batch * size(mod.inputShape), 4));
+  const c = Float32Array.from(randomArray(batch * size(mod.outputShape), 5));
+  const ws = mod.createWorkspace(batch, 6) as Workspace & { dInput: Float32Array };
+  const y = Float32Array.from(mod.forward(p, x, ws, true));
+  const grad = new Float32Array(mod.paramCount);
+  const dx = Float32Array.from(mod.backward(p, ws, c, grad));
+  const out = [y, grad, dx];
+  if (loss) {
+    const g2 = new Float32Array(mod.paramCount);
+    const t = Float32Array.from(c, (v) => Math.abs(v));
+    out.push(Float32Array.of(mod.lossAndGrad!(p, x, t, g2, ws)), g2, Float32Array.from(ws.dInput));
+  }
+  return out;
+}
+
+function sameBits(a: Float32Array, b: Float32Array): string | undefined {
+  if (a.length !== b.length) return `length ${a.length} vs ${b.length}`;
+  for (let i = 0; i < a.length; i++) {
+    if (!(a[i] === b[i] || (Number.isNaN(a[i]) && Number.isNaN(b[i])))) return `[${i}] ${a[i]} vs ${b[i]}`;
+  }
+  return undefined;
+}
+
+describe.each([...LAYER_CASES, ...STACK_CASES])('unroll modes on $name', (c) => {
+  it('none, auto and max give the same bits', () => {
+    const auto = compile(c.src, { unroll: 'auto' });
+    const ref = run(auto.mod, c.loss === true);
+    for (const mode of ['none', 'max'] as const) {
+      const other = run(compile(c.src, { unroll: mode }).mod, c.loss === true);
+      other.forEach((arr, k) => expect(sameBits(arr, ref[k]!), `${mode}, result ${k}`).toBeUndefined());
+    }
+  });
+});
+
+describe('unroll modes differ in code', () => {
+  it('a conv layer is emitted three ways', () => {
+    const src = 'input 3x8x8\nconv 8 3x3 pad 1 relu\n';
+    const [none, auto, max] = (['none', 'auto', 'max'] as const).map((unroll) => compile(src, { unroll }).code);
+    expect(none).not.toContain('s1 +=');
+    expect(auto).toContain('s3 +=');
+    expect(auto).not.toContain('s4 +=');
+    expect(max).toContain('s7 +=');
+    expect(new Set([none, auto, max]).size).toBe(3);
+  });
+});
