@@ -2,10 +2,10 @@
 // page with its scripts and stylesheet inlined, so it opens offline. Node only (reads chevrotain's
 // diagram assets from node_modules); run by scripts/diagram.mjs, not imported by the compiler.
 
-import { createSyntaxDiagramsCode } from 'chevrotain';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createSyntaxDiagramsCode } from './chevrotain.js';
 import { serializedGrammar } from './parser.js';
 
 /** chevrotain's `diagrams/` folder, found from this file upwards (works from grammar/ and dist/grammar/). */

@@ -1,6 +1,7 @@
 // Entry point of the grammar stage: text -> tokens + concrete syntax tree (chevrotain).
 
-import { createTokenInstance, type CstNode, type ILexingError, type IRecognitionException, type IToken } from 'chevrotain';
+import type { CstNode, ILexingError, IRecognitionException, IToken } from 'chevrotain';
+import { createTokenInstance } from './chevrotain.js';
 import { cnnLexer, LBrace, Newline, RBrace } from './lexer.js';
 import { cnnParser } from './parser.js';
 
@@ -9,7 +10,7 @@ export interface ParseOutput {
   readonly cst: CstNode;
   /**
    * Tokens in source order, without comments. When the text does not end with a line break, a
-   * zero-width `Newline` (image `''`, at `text.length`) ends the last statement.
+   * zero-width `Newline` (image `''`, at `text.length`, or at `truncatedAt`) ends the last statement.
    */
   readonly tokens: readonly IToken[];
   /** `#` comments, in source order (the lexer's `comments` group). */
@@ -78,3 +79,5 @@ export {
 } from './lexer.js';
 export * as tokenTypes from './lexer.js';
 export { describeToken, describeTokenType, serializedGrammar } from './parser.js';
+/** chevrotain's token matcher (token categories included), from the one copy of chevrotain loaded. */
+export { tokenMatcher } from './chevrotain.js';

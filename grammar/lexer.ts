@@ -3,12 +3,17 @@
 // Newlines are tokens: one statement per line. Spaces, tabs and comments are not in the token
 // stream; comments go to their own group so a formatter can put them back.
 //
+// A number may carry a minus sign (`-1`, `leakyrelu -0.1`, `pad -1x2`): LANGUAGE.md does not forbid one, and
+// the checker, which sees the value, explains what is wrong with `pad -1` better than "unexpected
+// character `-`" would.
+//
 // Numbers and sizes: `Dims` (`5x5`, `1x28x28`) and `NumberLit` (`32`, `0.5`, `.5`, `1e-2`) both
 // give way to `BadNumeric` when it matches a longer run (`5x`, `5.`, `3px`, `1.2.3`, `5X5`), so a
 // malformed number is one token the AST builder can name, not a shower of unexpected characters.
 // (`5×5` with a multiplication sign is one of them.)
 
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 export const Ident = createToken({ name: 'Ident', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 
@@ -53,11 +58,11 @@ export const Valid = keyword('valid', 'Valid', PadModeKw);
 export const Same = keyword('same', 'Same', PadModeKw);
 export const Full = keyword('full', 'Full', PadModeKw);
 
-export const BadNumeric = createToken({ name: 'BadNumeric', pattern: /[0-9.](?:[eE][+-]|[0-9A-Za-z_.\u00d7])*/ });
-export const Dims = createToken({ name: 'Dims', pattern: /[0-9]+(?:x[0-9]+)+/, longer_alt: BadNumeric });
+export const BadNumeric = createToken({ name: 'BadNumeric', pattern: /-?[0-9.](?:[eE][+-]|[0-9A-Za-z_.\u00d7])*/ });
+export const Dims = createToken({ name: 'Dims', pattern: /-?[0-9]+(?:x-?[0-9]+)+/, longer_alt: BadNumeric });
 export const NumberLit = createToken({
   name: 'NumberLit',
-  pattern: /(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/,
+  pattern: /-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/,
   longer_alt: BadNumeric,
 });
 

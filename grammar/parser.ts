@@ -12,13 +12,13 @@
 // blockLine  := Newline | statement Newline
 // statement  := label body? | body
 // body       := networkStmt | inputStmt | lossStmt | repeatStmt | layerStmt | unknownStmt
-//             | strayStmt | block
-// xxxStmt    := KEYWORD argument* block?                       (`residual {` etc. leave room)
+//             | strayStmt | block                             (inlined in `statement`)
+// xxxStmt    := KEYWORD arguments block?                       (`residual {` etc. leave room)
+// arguments  := (size | number | optionClause | activation | word)*
 // block      := '{' Newline blockLine* '}'
 
-import {
-  CstParser, EOF, type IParserErrorMessageProvider, type IToken, type ITokenGrammarPath, type TokenType,
-} from 'chevrotain';
+import type { IParserErrorMessageProvider, IToken, ITokenGrammarPath, TokenType } from 'chevrotain';
+import { CstParser, EOF } from './chevrotain.js';
 import {
   allTokens, BadNumeric, Colon, Dilation, Dims, Ident, Input, LayerKw, LBrace,
   LeakyRelu, Loss, Network, Newline, NoBias, NumberLit, Pad, PadModeKw, PlainLayerKw, RBrace,
@@ -88,6 +88,11 @@ export class CnnParser extends CstParser {
 
   constructor() {
     super([...allTokens], { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages });
+    // chevrotain's in-repetition recovery runs at the end of every MANY loop (every line) and walks
+    // the follow sets each time. This grammar does not need it: any token but a line break, `}` and
+    // the end of input starts another line or argument, and those three are handled by in-rule
+    // recovery (token insertion/deletion) and re-sync. Recovery stays on; this one pass is off.
+    (this as unknown as { attemptInRepetitionRecovery: () => void }).attemptInRepetitionRecovery = () => {};
     this.performSelfAnalysis();
   }
 
@@ -148,25 +153,26 @@ export class CnnParser extends CstParser {
         IGNORE_AMBIGUITIES: true,
         ALT: () => {
           this.SUBRULE(this.label);
-          this.OPTION(() => this.SUBRULE(this.body));
+          this.OPTION(() => this.statementBody(1));
         },
       },
-      { ALT: () => this.SUBRULE2(this.body) },
+      { ALT: () => this.statementBody(2) },
     ]);
   });
 
-  body = this.RULE('body', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.networkStmt) },
-      { ALT: () => this.SUBRULE(this.inputStmt) },
-      { ALT: () => this.SUBRULE(this.lossStmt) },
-      { ALT: () => this.SUBRULE(this.repeatStmt) },
-      { ALT: () => this.SUBRULE(this.layerStmt) },
-      { ALT: () => this.SUBRULE(this.unknownStmt) },
-      { ALT: () => this.SUBRULE(this.strayStmt) },
-      { ALT: () => this.SUBRULE(this.block) },
+  /** The statement after its label. Inlined (not a rule of its own): one CST node less per line. */
+  private statementBody(occurrence: number): void {
+    this.or(occurrence + 1, [
+      { ALT: () => this.subrule(occurrence, this.networkStmt) },
+      { ALT: () => this.subrule(occurrence, this.inputStmt) },
+      { ALT: () => this.subrule(occurrence, this.lossStmt) },
+      { ALT: () => this.subrule(occurrence, this.repeatStmt) },
+      { ALT: () => this.subrule(occurrence, this.layerStmt) },
+      { ALT: () => this.subrule(occurrence, this.unknownStmt) },
+      { ALT: () => this.subrule(occurrence, this.strayStmt) },
+      { ALT: () => this.subrule(occurrence, this.block) },
     ]);
-  });
+  }
 
   label = this.RULE('label', () => {
     this.CONSUME(Ident);
@@ -207,7 +213,8 @@ export class CnnParser extends CstParser {
   /** A line that starts with what belongs in the middle of one: often the rest of the line above. */
   strayStmt = this.RULE('strayStmt', () => {
     this.OR([
-      { ALT: () => this.SUBRULE(this.value) },
+      { ALT: () => this.CONSUME(Dims) },
+      { ALT: () => this.CONSUME(NumberLit) },
       { ALT: () => this.SUBRULE(this.optionClause) },
       { ALT: () => this.CONSUME(PadModeKw) },
       { ALT: () => this.CONSUME(BadNumeric) },
@@ -217,7 +224,7 @@ export class CnnParser extends CstParser {
   });
 
   private tail(): void {
-    this.MANY(() => this.SUBRULE(this.argument));
+    this.SUBRULE(this.arguments);
     this.OPTION(() => this.SUBRULE(this.block));
   }
 
@@ -228,23 +235,26 @@ export class CnnParser extends CstParser {
     this.CONSUME(RBrace);
   });
 
-  argument = this.RULE('argument', () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.value) },
-      { ALT: () => this.SUBRULE(this.optionClause) },
-      { ALT: () => this.SUBRULE(this.activation) },
-      { ALT: () => this.CONSUME(PadModeKw) },
-      { ALT: () => this.CONSUME(Ident) },
-      { ALT: () => this.CONSUME(BadNumeric) },
-      // Misplaced words, kept so the builder can say what went wrong ("one statement per line").
-      { ALT: () => this.CONSUME(StatementKw) },
-      { ALT: () => this.CONSUME(PlainLayerKw) },
-      { ALT: () => this.CONSUME(Colon) },
-    ]);
-  });
-
-  value = this.RULE('value', () => {
-    this.OR([{ ALT: () => this.CONSUME(Dims) }, { ALT: () => this.CONSUME(NumberLit) }]);
+  /**
+   * Everything after a statement's keyword, up to the end of the line or a block. One node for all
+   * of them (the builder orders them by offset): a node per argument would double the parse time.
+   */
+  arguments = this.RULE('arguments', () => {
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(Dims) },
+        { ALT: () => this.CONSUME(NumberLit) },
+        { ALT: () => this.SUBRULE(this.optionClause) },
+        { ALT: () => this.SUBRULE(this.activation) },
+        { ALT: () => this.CONSUME(PadModeKw) },
+        { ALT: () => this.CONSUME(Ident) },
+        { ALT: () => this.CONSUME(BadNumeric) },
+        // Misplaced words, kept so the builder can say what went wrong ("one statement per line").
+        { ALT: () => this.CONSUME(StatementKw) },
+        { ALT: () => this.CONSUME(PlainLayerKw) },
+        { ALT: () => this.CONSUME(Colon) },
+      ]),
+    );
   });
 
   /** An option takes the value that follows it when there is one (greedy). */
@@ -253,20 +263,24 @@ export class CnnParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(Stride);
-          this.OPTION(() => this.SUBRULE(this.value));
+          this.OPTION(() => this.OR2([{ ALT: () => this.CONSUME(Dims) }, { ALT: () => this.CONSUME(NumberLit) }]));
         },
       },
       {
         ALT: () => {
           this.CONSUME(Dilation);
-          this.OPTION2(() => this.SUBRULE2(this.value));
+          this.OPTION2(() => this.OR3([{ ALT: () => this.CONSUME2(Dims) }, { ALT: () => this.CONSUME2(NumberLit) }]));
         },
       },
       {
         ALT: () => {
           this.CONSUME(Pad);
           this.OPTION3(() =>
-            this.OR2([{ ALT: () => this.SUBRULE3(this.value) }, { ALT: () => this.CONSUME(PadModeKw) }]),
+            this.OR4([
+              { ALT: () => this.CONSUME3(Dims) },
+              { ALT: () => this.CONSUME3(NumberLit) },
+              { ALT: () => this.CONSUME(PadModeKw) },
+            ]),
           );
         },
       },

@@ -44,7 +44,7 @@ let cachedVersion: string | undefined;
 export function packageVersion(): string {
   if (cachedVersion !== undefined) return cachedVersion;
   let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 6; i++) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'cnnc' && typeof pkg.version === 'string') return (cachedVersion = pkg.version);

@@ -14,6 +14,9 @@ export interface Budget {
   readonly runMs: number;
   readonly minRuns: number;
   readonly maxRuns: number;
+  /** calls up to this long get at least fewRuns runs, even past runMs (the median needs some) */
+  readonly fewRunsUpToMs: number;
+  readonly fewRuns: number;
   /** a first call longer than this is the only one: the cell is too slow for more in a few minutes */
   readonly singleCallMs: number;
 }
@@ -25,6 +28,8 @@ export const DEFAULT_BUDGET: Budget = {
   runMs: 2000,
   minRuns: 5,
   maxRuns: 40,
+  fewRunsUpToMs: 3000,
+  fewRuns: 3,
   singleCallMs: 15000,
 };
 
@@ -36,6 +41,8 @@ export const QUICK_BUDGET: Budget = {
   runMs: 300,
   minRuns: 2,
   maxRuns: 10,
+  fewRunsUpToMs: 0,
+  fewRuns: 1,
   singleCallMs: 3000,
 };
 
@@ -91,10 +98,10 @@ export function measure(fn: () => void, budget: Budget): Measurement {
   // The last warm-up call is the best estimate of a warm call.
   const perCall = Math.max(lastCall, 1e-4);
   const iters = Math.max(1, Math.ceil(MIN_RUN_MS / perCall));
-  // A cell whose single run would take longer than the whole budget gets one run; one that fits a
-  // couple gets as many as fit, at least minRuns when they take under the budget in total.
-  const minRuns = perCall * iters * budget.minRuns <= budget.runMs * 2 ? budget.minRuns : Math.max(1, Math.floor((budget.runMs * 2) / (perCall * iters)));
-
+  // minRuns when they fit in twice the run budget; else as many as fit, but fewRuns for calls up to
+  // fewRunsUpToMs and one at least.
+  const fit = Math.floor((budget.runMs * 2) / (perCall * iters));
+  const minRuns = Math.max(Math.min(budget.minRuns, fit), perCall <= budget.fewRunsUpToMs ? budget.fewRuns : 1);
   collectGarbage();
   const times: number[] = [];
   const r0 = nowMs();

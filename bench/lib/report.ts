@@ -156,10 +156,10 @@ function throughputTables(t: ThroughputSection): string {
             continue;
           }
           const m = r.medianMs;
-          const vs = p.id === 'cnnc' ? '1' : ratio(m / base);
+          const vs = p.id === 'cnnc' ? 'base' : ratio(m / base);
           sideRow.push(p.id === 'cnnc' || !Number.isFinite(base) ? ms(m) : `${ms(m)} (${vs})`);
           const gf = flops / (m * 1e6);
-          long.push([net.label, sideRow[1]!, String(batch), p.label, num(m), int((batch * 1000) / m), num(gf), `${num((100 * gf) / ceil)}%`, vs, runsText(c!)]);
+          long.push([net.label, sideRow[1]!, String(batch), p.label, num(m), num((batch * 1000) / m), num(gf), `${num((100 * gf) / ceil)}%`, vs, runsText(c!)]);
         }
         side.push(sideRow);
       }

@@ -69,6 +69,8 @@ function afterBadCharacters(all: Diagnostic[], lexical: number, badOffsets: numb
 }
 
 class Builder {
+  private readonly bodyOf = (block: BlockCst, owner: Segment): { stmts: Stmt[]; end: number } => this.body(block, owner);
+
   constructor(private readonly ctx: Ctx, private readonly truncated: boolean) {}
 
   /** `topLine` or `blockLine` nodes -> statements, in order. */
@@ -86,11 +88,14 @@ class Builder {
       if (stmt === undefined) continue;
       const lineSegs = statementSegments(this.ctx, stmt);
       const first = lineSegs[0];
-      if (first !== undefined && joinSplitStatement(this.ctx, segs[segs.length - 1], first)) lineSegs.shift();
-      segs.push(...lineSegs);
+      const joined = first !== undefined && joinSplitStatement(this.ctx, segs[segs.length - 1], first);
+      for (let i = joined ? 1 : 0; i < lineSegs.length; i++) segs.push(lineSegs[i]!);
     }
     const out: Stmt[] = [];
-    for (const seg of segs) out.push(...buildSegment(this.ctx, seg, (block, owner) => this.body(block, owner)));
+    for (const seg of segs) {
+      const stmts = buildSegment(this.ctx, seg, this.bodyOf);
+      for (const st of stmts) out.push(st);
+    }
     return out;
   }
 

@@ -51,32 +51,19 @@ export function itemEnd(item: Item): number {
   }
 }
 
-function firstChild(node: CstNode): CstNode | IToken | undefined {
-  for (const key in node.children) {
-    for (const c of node.children[key]!) {
-      if (!('image' in c) || isReal(c)) return c;
-    }
-  }
-  return undefined;
-}
-
 function isToken(c: CstNode | IToken): c is IToken {
   return 'image' in c;
 }
 
-function valueItem(node: CstNode): ValueItem | undefined {
-  const tok = firstChild(node);
-  return tok !== undefined && isToken(tok) ? { k: 'value', parts: [tok] } : undefined;
-}
+const VALUE_TOKENS = new Set(['Dims', 'NumberLit']);
 
 function optionItem(node: CstNode): OptionItem | undefined {
   let tok: IToken | undefined;
   let value: ValueItem | ModeItem | undefined;
   for (const key in node.children) {
     const c = node.children[key]![0];
-    if (c === undefined) continue;
-    if (!isToken(c)) value = valueItem(c);
-    else if (!isReal(c)) continue;
+    if (c === undefined || !isToken(c) || !isReal(c)) continue;
+    if (VALUE_TOKENS.has(key)) value = { k: 'value', parts: [c] };
     else if (key === 'PadModeKw') value = { k: 'mode', tok: c, mode: c.image as PadModeName };
     else tok = c;
   }
@@ -99,11 +86,12 @@ function actItem(node: CstNode): ActItem | undefined {
   return slope !== undefined ? { k: 'act', tok, kind, slope } : { k: 'act', tok, kind };
 }
 
-/** One `argument` node (or the first piece of a stray line) as an item. */
+/** One piece of a line (a token, an `optionClause` or an `activation` node) as an item. */
 export function toItem(node: CstNode | IToken): Item | undefined {
   if (isToken(node)) {
     if (!isReal(node)) return undefined;
     switch (node.tokenType.name) {
+      case 'Dims': case 'NumberLit': return { k: 'value', parts: [node] };
       case 'Ident': return { k: 'ident', tok: node };
       case 'BadNumeric': return { k: 'bad', tok: node };
       case 'Colon': return { k: 'colon', tok: node };
@@ -112,15 +100,42 @@ export function toItem(node: CstNode | IToken): Item | undefined {
     }
   }
   switch (node.name) {
-    case 'value': return valueItem(node);
     case 'optionClause': return optionItem(node);
     case 'activation': return actItem(node);
-    case 'argument': {
-      const c = firstChild(node);
-      return c === undefined ? undefined : toItem(c);
-    }
     default: return undefined;
   }
+}
+
+function startOf(c: CstNode | IToken): number {
+  if (isToken(c)) return c.startOffset;
+  let min = Infinity;
+  for (const key in c.children) {
+    for (const k of c.children[key]!) {
+      const o = startOf(k);
+      if (o < min) min = o;
+    }
+  }
+  return min;
+}
+
+/**
+ * The children of a node, except `skip`, as items in source order (the CST groups children by
+ * kind, so the order of a line is recovered from offsets).
+ */
+export function orderedItems(node: CstNode | undefined, skip?: string): Item[] {
+  if (node === undefined) return [];
+  const kids: (CstNode | IToken)[] = [];
+  for (const key in node.children) {
+    if (key === skip) continue;
+    for (const c of node.children[key]!) kids.push(c);
+  }
+  if (kids.length > 1) kids.sort((a, b) => startOf(a) - startOf(b));
+  const items: Item[] = [];
+  for (const c of kids) {
+    const item = toItem(c);
+    if (item !== undefined) items.push(item);
+  }
+  return items;
 }
 
 // `x5`, `x5x5`, or `x` alone: the rest of a size after a space.
@@ -206,7 +221,7 @@ function literals(v: ValueItem): Lit[] {
       lits.push({ text: tok.image, start: tokStart(tok) });
       continue;
     }
-    const re = /[0-9]+/g;
+    const re = /-?[0-9]+/g;
     for (let m = re.exec(tok.image); m !== null; m = re.exec(tok.image)) {
       lits.push({ text: m[0], start: tokStart(tok) + m.index });
     }

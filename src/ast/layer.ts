@@ -63,7 +63,7 @@ function optionList(spec: Spec): string {
 }
 
 export interface LayerSource {
-  readonly label?: Ident;
+  readonly label?: Ident | undefined;
   readonly head: IToken;
   readonly items: readonly Item[];
   /** Where the statement starts: its label, or the keyword. */
@@ -166,17 +166,19 @@ export function buildLayer(ctx: Ctx, src: LayerSource): LayerStmt {
   const slots: { count?: NumberLit; size?: Dims; rate?: NumberLit } = {};
   fillSlots(ctx, kind, spec, positional, slots, !seen.has('stride'), [tokStart(src.head), end]);
 
-  return {
-    kind: 'layer',
-    ...(src.label !== undefined ? { label: src.label } : {}),
-    layer: kind,
-    layerRange: ctx.tokRange(src.head),
-    ...slots,
-    options,
-    ...(activation !== undefined ? { activation } : {}),
-    range: ctx.range(src.start, end),
+  // optional fields are absent, not undefined; assigned one by one (object spread is slow in V8)
+  const stmt: Mutable<LayerStmt> = {
+    kind: 'layer', layer: kind, layerRange: ctx.tokRange(src.head), options, range: ctx.range(src.start, end),
   };
+  if (src.label !== undefined) stmt.label = src.label;
+  if (slots.count !== undefined) stmt.count = slots.count;
+  if (slots.size !== undefined) stmt.size = slots.size;
+  if (slots.rate !== undefined) stmt.rate = slots.rate;
+  if (activation !== undefined) stmt.activation = activation;
+  return stmt;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function option(
   ctx: Ctx, kind: LayerKeyword, name: OptionName, tok: IToken, value: Item | undefined, s: number, e: number,
@@ -195,8 +197,7 @@ function option(
     return undefined;
   }
   if (value.k !== 'value') return undefined;
-  const dims = asDims(ctx, value);
-  return name === 'pad' ? { name, value: dims, range } : { name, value: dims, range };
+  return { name, value: asDims(ctx, value), range };
 }
 
 function fillSlots(

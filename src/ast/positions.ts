@@ -17,9 +17,19 @@ export class LineMap {
     }
   }
 
+  // Lookups come mostly in source order: the last line found is tried first.
+  private hint = 0;
+
   /** 1-based line holding `offset` (clamped into the text). */
   lineOf(offset: number): number {
     const o = this.clamp(offset);
+    const starts = this.starts;
+    const h = this.hint;
+    if (starts[h]! <= o && (h + 1 === starts.length || o < starts[h + 1]!)) return h + 1;
+    if (h + 1 < starts.length && starts[h + 1]! <= o && (h + 2 === starts.length || o < starts[h + 2]!)) {
+      this.hint = h + 1;
+      return h + 2;
+    }
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -27,6 +37,7 @@ export class LineMap {
       if (this.starts[mid]! <= o) lo = mid;
       else hi = mid - 1;
     }
+    this.hint = lo;
     return lo + 1;
   }
 

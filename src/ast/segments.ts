@@ -4,7 +4,7 @@
 
 import type { CstNode, IToken } from 'chevrotain';
 import { type Ctx, isReal, q, tokEnd, tokStart } from './context.js';
-import { type Item, itemEnd, joinSpacedSizes, toItem } from './items.js';
+import { type Item, itemEnd, joinSpacedSizes, orderedItems } from './items.js';
 
 export type HeadKind = 'network' | 'input' | 'loss' | 'repeat' | 'layer' | 'unknown' | 'stray' | 'block';
 
@@ -21,7 +21,7 @@ export interface Segment {
   readonly headKind: HeadKind;
   /** Everything after the head; for a stray line, its first piece too. */
   items: Item[];
-  block?: BlockCst;
+  block?: BlockCst | undefined;
   /** Start offset: the label, or the head. */
   start: number;
 }
@@ -61,20 +61,14 @@ export function statementSegments(ctx: Ctx, stmt: CstNode): Segment[] {
   const labelNode = stmt.children['label']?.[0] as CstNode | undefined;
   const labelName = labelNode?.children['Ident']?.[0] as IToken | undefined;
   const labelColon = labelNode?.children['Colon']?.[0] as IToken | undefined;
-  const label = isReal(labelName) ? { name: labelName, ...(isReal(labelColon) ? { colon: labelColon } : {}) } : undefined;
+  let label: Segment['label'];
+  if (isReal(labelName)) label = isReal(labelColon) ? { name: labelName, colon: labelColon } : { name: labelName };
 
-  const body = stmt.children['body']?.[0] as CstNode | undefined;
-  if (body === undefined) {
-    if (label !== undefined) {
-      const end = tokEnd(label.colon ?? label.name);
-      ctx.error('syntax', `the label ${q(ctx.slice(tokStart(label.name), end))} must be followed by a layer on the ` +
-        'same line, as in `c1: conv 6 5x5`', tokStart(label.name), end);
-    }
-    return [];
-  }
   let first: Segment | undefined;
-  for (const ruleName in body.children) {
-    const node = body.children[ruleName]![0] as CstNode | undefined;
+  // the statement's own rule is a child of `statement`, next to the label (`body` is inlined)
+  for (const ruleName in stmt.children) {
+    if (ruleName === 'label') continue;
+    const node = stmt.children[ruleName]![0] as CstNode | undefined;
     if (node === undefined) continue;
     if (ruleName === 'block') {
       const block = blockOf(node);
@@ -83,28 +77,33 @@ export function statementSegments(ctx: Ctx, stmt: CstNode): Segment[] {
     }
     const kind = STMT_KINDS[ruleName];
     if (kind === undefined) continue;
-    let items: Item[] = [];
+    let items: Item[] = kind === 'stray' ? orderedItems(node, 'arguments') : [];
     let head: IToken | undefined;
-    for (const key in node.children) {
-      if (key === 'argument' || key === 'block') continue;
-      const k = node.children[key]![0];
-      if (k === undefined) continue;
-      if (kind === 'stray') {
-        const item = toItem(k);
-        if (item !== undefined) items.push(item);
-      } else if ('image' in k && isReal(k)) head = k;
+    if (kind === 'stray') {
+      const firstItem = items[0];
+      if (firstItem !== undefined) head = firstItem.k === 'value' ? firstItem.parts[0] : firstItem.tok;
+    } else {
+      for (const key in node.children) {
+        if (key === 'arguments' || key === 'block') continue;
+        const k = node.children[key]![0];
+        if (k !== undefined && 'image' in k && isReal(k)) head = k;
+      }
     }
-    if (kind === 'stray' && items[0] !== undefined) head = items[0].k === 'value' ? items[0].parts[0] : items[0].tok;
-    for (const arg of (node.children['argument'] ?? []) as CstNode[]) {
-      const item = toItem(arg);
-      if (item !== undefined) items.push(item);
-    }
+    for (const item of orderedItems(node.children['arguments']?.[0] as CstNode | undefined)) items.push(item);
     if (head === undefined) continue;
     items = joinSpacedSizes(ctx, items);
     const block = blockOf(node.children['block']?.[0] as CstNode | undefined);
-    first = { head, headKind: kind, items, ...(block !== undefined ? { block } : {}), start: tokStart(head) };
+    first = { head, headKind: kind, items, start: tokStart(head) };
+    if (block !== undefined) first.block = block;
   }
-  if (first === undefined) return [];
+  if (first === undefined) {
+    if (label !== undefined) {
+      const end = tokEnd(label.colon ?? label.name);
+      ctx.error('syntax', `the label ${q(ctx.slice(tokStart(label.name), end))} must be followed by a layer on the ` +
+        'same line, as in `c1: conv 6 5x5`', tokStart(label.name), end);
+    }
+    return [];
+  }
   if (label !== undefined) {
     first.label = label;
     first.start = tokStart(label.name);
@@ -113,11 +112,12 @@ export function statementSegments(ctx: Ctx, stmt: CstNode): Segment[] {
 }
 
 function splitAtKeywords(ctx: Ctx, seg: Segment): Segment[] {
+  if (!seg.items.some((it) => it.k === 'keyword')) return [seg];
   const segs: Segment[] = [seg];
   const items = seg.items;
   const block = seg.block;
   seg.items = [];
-  delete seg.block;
+  seg.block = undefined;
   let cur = seg;
   for (const item of items) {
     // `network conv`, `loss softmax`: a keyword where a name belongs is that name (and an error later)

@@ -62,14 +62,12 @@ function unexpectedBlock(ctx: Ctx, seg: Segment, block: BlockCst): void {
 export function buildSegment(ctx: Ctx, seg: Segment, body: BodyBuilder): Stmt[] {
   const out: Stmt[] = [];
   const block = seg.block;
-  const headRange = [tokStart(seg.head), tokEnd(seg.head)] as const;
-  const end = segmentEnd(seg);
   switch (seg.headKind) {
     case 'network': {
       labelNotAllowed(ctx, seg);
       const w = wordOf(seg.items[0]);
       if (seg.items.length === 0) {
-        ctx.error('missing-argument', '`network` needs a name, e.g. `network lenet5`', ...headRange);
+        ctx.error('missing-argument', '`network` needs a name, e.g. `network lenet5`', tokStart(seg.head), tokEnd(seg.head));
       } else if (w === undefined) {
         const it = seg.items[0]!;
         ctx.error('bad-argument', `\`network\` takes a name, not ${q(ctx.slice(itemStart(it), itemEnd(it)))}`,
@@ -87,7 +85,7 @@ export function buildSegment(ctx: Ctx, seg: Segment, body: BodyBuilder): Stmt[] 
       labelNotAllowed(ctx, seg);
       const v = seg.items[0];
       if (v === undefined) {
-        ctx.error('missing-argument', '`input` needs a shape, e.g. `input 1x28x28` or `input 784`', ...headRange);
+        ctx.error('missing-argument', '`input` needs a shape, e.g. `input 1x28x28` or `input 784`', tokStart(seg.head), tokEnd(seg.head));
       } else if (v.k !== 'value') {
         if (v.k === 'bad') badNumber(ctx, v.tok);
         else ctx.error('bad-argument', `\`input\` takes a shape such as \`1x28x28\`, not ${q(ctx.slice(itemStart(v), itemEnd(v)))}`,
@@ -102,7 +100,7 @@ export function buildSegment(ctx: Ctx, seg: Segment, body: BodyBuilder): Stmt[] 
       labelNotAllowed(ctx, seg);
       const w = wordOf(seg.items[0]);
       if (seg.items.length === 0) {
-        ctx.error('missing-argument', '`loss` needs a function: `loss cross_entropy` or `loss mse`', ...headRange);
+        ctx.error('missing-argument', '`loss` needs a function: `loss cross_entropy` or `loss mse`', tokStart(seg.head), tokEnd(seg.head));
       } else if (w === undefined) {
         const it = seg.items[0]!;
         ctx.error('bad-argument', `\`loss\` takes \`cross_entropy\` or \`mse\`, not ${q(ctx.slice(itemStart(it), itemEnd(it)))}`,
@@ -116,8 +114,10 @@ export function buildSegment(ctx: Ctx, seg: Segment, body: BodyBuilder): Stmt[] 
     case 'repeat':
       return buildRepeat(ctx, seg, body);
     case 'layer':
-      out.push(buildLayer(ctx, { ...(seg.label !== undefined ? { label: ident(ctx, seg.label.name) } : {}),
-        head: seg.head, items: seg.items, start: seg.start }));
+      out.push(buildLayer(ctx, {
+        label: seg.label !== undefined ? ident(ctx, seg.label.name) : undefined,
+        head: seg.head, items: seg.items, start: seg.start,
+      }));
       break;
     case 'unknown':
       out.push(...buildUnknown(ctx, seg));
@@ -127,13 +127,13 @@ export function buildSegment(ctx: Ctx, seg: Segment, body: BodyBuilder): Stmt[] 
       if (first?.k === 'bad') badNumber(ctx, first.tok);
       else {
         ctx.error('syntax', `a statement cannot start with ${q(seg.head.image)}; a line starts with a keyword such as ` +
-          '`conv` or `dense`, or with a label `name:`', tokStart(seg.head), first !== undefined ? itemEnd(first) : end);
+          '`conv` or `dense`, or with a label `name:`', tokStart(seg.head), first !== undefined ? itemEnd(first) : segmentEnd(seg));
       }
       break;
     }
     case 'block':
       if (block !== undefined) {
-        ctx.error('syntax', 'a block needs a keyword before `{`, as in `repeat 2 {`', ...headRange);
+        ctx.error('syntax', 'a block needs a keyword before `{`, as in `repeat 2 {`', tokStart(seg.head), tokEnd(seg.head));
         out.push(...body(block, seg).stmts);
       }
       return out;

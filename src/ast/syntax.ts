@@ -13,8 +13,7 @@ function describeChar(ch: string): string {
 }
 
 const CHAR_HINTS: Readonly<Record<string, string>> = {
-  '-': 'counts, sizes and rates are written without a sign',
-  '+': 'counts, sizes and rates are written without a sign',
+  '+': 'numbers are written without a plus sign',
   '×': 'write sizes with the letter `x`: `5x5`',
   '*': 'write sizes with the letter `x`: `5x5`',
   ',': 'arguments are separated by spaces',

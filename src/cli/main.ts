@@ -62,16 +62,37 @@ const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'compile',
-    args: 'FILE -o OUT.ts',
+    args: 'FILE [-o OUT.ts] [options]',
     summary: 'emit a TypeScript module with the forward and backward passes',
     details:
       'Writes one dependency-free module for the network (see MODULE-API.md).\n\n' +
       'options:\n' +
-      '  -o, --output OUT.ts  where to write the module\n',
+      '  -o, --output OUT.ts  where to write the module (default: FILE with a .ts extension)\n',
     load: () => optionalModule('./compile.js'),
   },
-  // Planned, one entry each, same shape: `fmt` (./fmt.js), `lsp` (./lsp.js), `gradcheck`
-  // (./gradcheck.js). Load modules that may not exist yet through optionalModule.
+  {
+    name: 'fmt',
+    args: 'FILE... [--check]',
+    summary: 'rewrite .cnn files in the canonical layout',
+    details: 'options:\n  --check   write nothing; list the files that would change\n',
+    load: () => optionalModule('./fmt.js'),
+  },
+  {
+    name: 'lsp',
+    args: '--stdio',
+    summary: 'run the language server for editors',
+    details: 'options:\n  --stdio   talk LSP over stdin/stdout\n',
+    load: () => optionalModule('./lsp.js'),
+  },
+  {
+    name: 'gradcheck',
+    args: 'FILE [options]',
+    summary: 'compare the backward pass with finite differences (float64)',
+    details: '',
+    load: () => optionalModule('./gradcheck.js'),
+  },
+  // A new command: one entry, same shape. Load a module that may be missing from a build through
+  // optionalModule; a module's own `help` export overrides `details` here.
 ];
 
 const NAMES = [...COMMANDS.map((c) => c.name), 'help'];

@@ -52,10 +52,10 @@ export function emitWorkspace(w: Writer, net: LoweredNet, ctx: EmitContext): voi
     w.writeLine('/** state of the dropout PRNG (mulberry32); set it to replay the same masks */');
     w.writeLine('rng: number;');
     for (const b of net.buffers) {
-      w.writeLine(`/** ${b.doc}, ${b.perSample} per sample */`);
+      w.writeLine(`/** ${b.doc}, ${b.perSample}${b.batched ? ' per sample' : ''} */`);
       w.writeLine(`readonly ${b.name}: ${b.int32 ? 'Int32Array' : ctx.float};`);
     }
-    w.writeLine('/** the gradient with respect to the input, as backward returns it (a view) */');
+    w.writeLine('/** dL/dinput after backward() or lossAndGrad(): what backward returns (a view of a gradient buffer) */');
     w.writeLine(`readonly dInput: ${ctx.float};`);
     w.writeLine('/** the dropout masks in layer order (the m* fields above): 0 or 1/(1 - rate) per element */');
     w.writeLine(`readonly dropoutMasks: readonly ${ctx.float}[];`);
@@ -70,7 +70,7 @@ export function emitWorkspace(w: Writer, net: LoweredNet, ctx: EmitContext): voi
     });
     const masks = net.buffers.filter((b) => b.role === 'mask');
     for (const b of net.buffers) {
-      w.writeLine(`const ${b.name} = new ${b.int32 ? 'Int32Array' : ctx.float}(batch * ${b.perSample});`);
+      w.writeLine(`const ${b.name} = new ${b.int32 ? 'Int32Array' : ctx.float}(${b.batched ? `batch * ${b.perSample}` : b.perSample});`);
     }
     w.writeLine('return {');
     w.indent(() => {

@@ -28,7 +28,8 @@ export function emitBlocks(
   if (full === size) {
     w.block(() => body(0, size));
   } else if (full > 0) {
-    w.write(`for (let ${v} = 0; ${v} < ${full}; ${v} += ${size})`).block(() => body(null, size));
+    const step = size === 1 ? `${v}++` : `${v} += ${size}`;
+    w.write(`for (let ${v} = 0; ${v} < ${full}; ${step})`).block(() => body(null, size));
   }
   if (full < total) w.block(() => body(full, total - full));
 }

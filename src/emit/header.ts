@@ -69,8 +69,8 @@ export function emitHeader(w: Writer, net: LoweredNet, options: EmitOptions): vo
     '',
     `Network ${net.name}: input ${formatShape(net.input)} -> output ${formatShape(net.output)}, ` +
       `${group(net.paramCount)} parameters${net.loss ? `, loss ${net.loss}` : ''}.`,
-    `Storage ${array} (dtype ${options.dtype}); unroll ${net.unroll} ` +
-      `(each function estimated under ${group(net.budget)} bytes of bytecode; V8 optimises up to 61,440).`,
+    `Storage ${array} (dtype ${options.dtype}); unroll ${net.unroll}: each function estimated under`,
+    `${group(net.budget)} bytes of V8 bytecode (TurboFan optimises functions up to 61,440).`,
     '',
     ...table(rows),
     '',

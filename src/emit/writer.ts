@@ -50,15 +50,10 @@ export function float(x: number): string {
   return s;
 }
 
-/** `for (let v = from; v < to; v++) { body }`; a single iteration is a block with `const v`. */
+/**
+ * `for (let v = from; v < to; v++) { body }`, even for a single iteration: bodies may `continue`.
+ */
 export function loop(w: Writer, v: string, from: number | string, to: number | string, body: () => void): void {
-  if (typeof from === 'number' && to === from + 1) {
-    w.block(() => {
-      w.writeLine(`const ${v} = ${from};`);
-      body();
-    });
-    return;
-  }
   w.write(`for (let ${v} = ${from}; ${v} < ${to}; ${v}++)`).block(body);
 }
 

@@ -5,19 +5,22 @@
 // checks the model against the real bytecode length). Large functions use wide operands (feedback
 // slot indices above 255), which is why the per-item costs are above those of small functions.
 
-import type { ConvPlan, DensePlan, PoolPlan, TapClass, WindowGeometry } from './types.js';
+import { gatherInPlace, isEmpty } from './geometry.js';
+import type { ConvPlan, DensePlan, GatherGeometry, PoolPlan, TapClass, WindowGeometry } from './types.js';
 
 /** V8 does not optimise a function whose bytecode is longer (--max-optimized-bytecode-size). */
 export const TURBOFAN_LIMIT = 61440;
 
-const LOAD = 16; // v = x[xi + 123];
-const MAC = 22; // s0 += v * p[wc + 45];
-const CHECK = 24; // if (r0 && q1) { const v = ...; } around a tap, plus the q/r flags
-const STORE = 22; // y[yr + ox + 784] = s0 (with an activation: a little more)
-const LOOP = 40; // one loop header with its index arithmetic
+const LOAD = 26; // v = x[xi + 123];
+const MAC = 32; // s0 += v * p[wc + 45];
+const MAC_REG = 21; // a0_3 += e0 * v;
+const CHECK = 17; // if (r0 && q1) { ... } around a tap; a row or column flag
+const STORE = 30; // y[yr + ox + 784] = s0 (with an activation: a little more)
+const LOOP = 50; // one loop header with its index arithmetic
+const CLASS = 520; // one class of the input-gradient gather: its loops, accumulators, stores
 const FN = 120; // prologue: workspace fields, batch loop, offsets
 const GENERIC_NEST = 520; // a checked loop nest over a rectangle table (conv forward, pooling)
-const GENERIC_GATHER = 700; // the checked input-gradient nest (divisibility tests)
+const GENERIC_GATHER = 700; // the plain input-gradient nest (divisibility tests)
 const GENERIC_WEIGHT = 560; // the checked weight-gradient nest
 const ELEMENTWISE = 160; // a fused activation's backward loop, a bias gradient loop
 
@@ -33,11 +36,16 @@ function blockSum(total: number, size: number, body: (count: number) => number):
 }
 
 export function convForwardSize(g: WindowGeometry, part: ConvPlan['forward'], hasEdges: boolean): number {
-  if (part.generic) return FN + GENERIC_NEST;
+  if (part.generic || isEmpty(g.inner)) return FN + GENERIC_NEST;
   const kk = g.kh * g.kw;
   const channels = part.unrollChannels || g.c === 1 ? g.c : 1;
-  const body = (count: number): number =>
-    4 * LOOP + count * (STORE + 8) + channels * kk * (LOAD + count * MAC) + (channels > 1 ? 0 : LOOP);
+  const pb = part.pb;
+  const tap = (count: number, pixels: number): number =>
+    pixels * LOAD + count * (pixels === 1 ? MAC : LOAD + pixels * MAC_REG);
+  const position = (count: number, pixels: number): number =>
+    LOOP + count * pixels * (STORE + 8) + channels * kk * tap(count, pixels) + (channels > 1 ? 0 : LOOP);
+  // pb > 1: the blocked loop plus one single position for an odd remainder
+  const body = (count: number): number => 2 * LOOP + position(count, pb) + (pb > 1 ? position(count, 1) : 0);
   return FN + blockSum(g.f, part.fb, body) + (hasEdges ? GENERIC_NEST : 0);
 }
 
@@ -45,28 +53,41 @@ export function convWeightGradSize(g: WindowGeometry, part: ConvPlan['weightGrad
   if (part.generic) return GENERIC_WEIGHT;
   const kk = g.kh * g.kw;
   const mixed = g.edges.length > 0;
-  const unchecked = (count: number): number => LOOP + count * LOAD + kk * (LOAD + count * MAC);
-  const checked = (count: number): number => LOOP + count * LOAD + g.kw * CHECK + kk * (CHECK + LOAD + count * MAC);
+  const unchecked = (count: number): number => LOOP + count * LOAD + kk * (LOAD + count * MAC_REG);
+  const checked = (count: number): number => LOOP + count * LOAD + g.kw * 2 * CHECK + kk * (CHECK + LOAD + count * MAC_REG);
   const body = (count: number): number =>
     4 * LOOP +
     count * kk * (STORE + 6) + // accumulator init and the final stores
-    (mixed ? g.kh * CHECK + 2 * checked(count) + unchecked(count) : unchecked(count));
+    (isEmpty(g.inner) ? g.kh * 2 * CHECK + checked(count) : mixed ? g.kh * 2 * CHECK + 2 * checked(count) + unchecked(count) : unchecked(count));
   return blockSum(g.f, part.fbw, body);
 }
 
 function classSize(cl: TapClass, count: number): number {
-  return 3 * LOOP + count * (STORE + 6) + cl.taps.length * (LOAD + count * MAC);
+  if (cl.taps.length === 0) return 3 * LOOP + count * STORE;
+  return CLASS + count * (STORE + 6) + cl.taps.length * (LOAD + count * MAC);
 }
 
-export function convInputGradSize(
-  g: WindowGeometry,
-  classes: readonly TapClass[],
-  part: ConvPlan['inputGrad'],
-  hasEdges: boolean,
-): number {
-  if (part.generic) return LOOP + GENERIC_GATHER;
-  const body = (count: number): number => LOOP + classes.reduce((s, cl) => s + classSize(cl, count), 0);
-  return LOOP + blockSum(g.c, part.cb, body) + (hasEdges ? GENERIC_GATHER : 0);
+export function convInputGradSize(g: WindowGeometry, gather: GatherGeometry, part: ConvPlan['inputGrad']): number {
+  const copy = gatherInPlace(gather) ? 0 : 3 * LOOP + 2 * LOAD;
+  if (part.generic) return LOOP + copy + GENERIC_GATHER;
+  const body = (count: number): number => LOOP + gather.classes.reduce((s, cl) => s + classSize(cl, count), 0);
+  return LOOP + copy + blockSum(g.c, part.cb, body);
+}
+
+export function convInputScatterSize(g: WindowGeometry, part: ConvPlan['inputGrad']): number {
+  if (part.generic) return 2 * LOOP + GENERIC_GATHER + g.kh * 2 * CHECK;
+  const kk = g.kh * g.kw;
+  const position = (count: number, checked: boolean): number =>
+    2 * LOOP + count * kk * (6 + MAC + STORE + LOAD + (checked ? CHECK : 0)) + (checked ? g.kw * 2 * CHECK : 0);
+  const mixed = g.edges.length > 0;
+  const body = (count: number): number =>
+    2 * LOOP +
+    (isEmpty(g.inner)
+      ? g.kh * 2 * CHECK + position(count, true)
+      : mixed
+        ? g.kh * 2 * CHECK + 2 * position(count, true) + position(count, false)
+        : position(count, false));
+  return 2 * LOOP + blockSum(g.c, part.cb, body);
 }
 
 export function convBackwardSize(plan: Omit<ConvPlan, 'kind'>, fused: boolean, bias: boolean): number {
@@ -76,7 +97,9 @@ export function convBackwardSize(plan: Omit<ConvPlan, 'kind'>, fused: boolean, b
     (fused ? ELEMENTWISE : 0) +
     (bias ? ELEMENTWISE : 0) +
     convWeightGradSize(g, plan.weightGrad) +
-    convInputGradSize(g, plan.gather.classes, plan.inputGrad, plan.gather.edges.length > 0 || plan.inputGrad.generic)
+    (plan.inputGradMethod === 'gather'
+      ? convInputGradSize(g, plan.gather, plan.inputGrad)
+      : convInputScatterSize(g, plan.inputGrad))
   );
 }
 

@@ -64,37 +64,52 @@ const mod = (a: number, m: number): number => ((a % m) + m) % m;
 
 /**
  * The input gradient as a gather: input position iy receives the error at oy = (iy + P - ky*D)/S
- * for every ky where that is a whole number in [0, OH). Positions are grouped by iy mod S (their
- * class), since which taps divide evenly depends only on the class.
+ * for every ky where that is a whole number (the other taps meet the zeros a stride-S dilation puts
+ * between the errors). Which taps those are depends only on iy mod S: positions are grouped by
+ * class. The error map is padded with zeros wherever a tap reads outside [0, OH) x [0, OW).
  */
 export function gatherGeometry(g: WindowGeometry): GatherGeometry {
-  const y0 = Math.max(0, (g.kh - 1) * g.dh - g.ph);
-  const y1 = Math.min(g.h, (g.oh - 1) * g.sh - g.ph + 1);
-  const x0 = Math.max(0, (g.kw - 1) * g.dw - g.pw);
-  const x1 = Math.min(g.w, (g.ow - 1) * g.sw - g.pw + 1);
-  const inner = y0 < y1 && x0 < x1 ? { y0, y1, x0, x1 } : EMPTY;
   const classes: TapClass[] = [];
-  if (!isEmpty(inner)) {
-    for (let ry = 0; ry < g.sh; ry++) {
-      for (let rx = 0; rx < g.sw; rx++) {
-        const taps: TapClass['taps'][number][] = [];
-        for (let ky = 0; ky < g.kh; ky++) {
-          const ny = ry + g.ph - ky * g.dh;
-          if (mod(ny, g.sh) !== 0) continue;
-          for (let kx = 0; kx < g.kw; kx++) {
-            const nx = rx + g.pw - kx * g.dw;
-            if (mod(nx, g.sw) !== 0) continue;
-            taps.push({ ky, kx, doy: ny / g.sh, dox: nx / g.sw });
-          }
+  let top = 0;
+  let bottom = 0;
+  let left = 0;
+  let right = 0;
+  for (let ry = 0; ry < Math.min(g.sh, g.h); ry++) {
+    for (let rx = 0; rx < Math.min(g.sw, g.w); rx++) {
+      const taps: TapClass['taps'][number][] = [];
+      for (let ky = 0; ky < g.kh; ky++) {
+        const ny = ry + g.ph - ky * g.dh;
+        if (mod(ny, g.sh) !== 0) continue;
+        for (let kx = 0; kx < g.kw; kx++) {
+          const nx = rx + g.pw - kx * g.dw;
+          if (mod(nx, g.sw) !== 0) continue;
+          taps.push({ ky, kx, doy: ny / g.sh, dox: nx / g.sw });
         }
-        const ty0 = Math.ceil((inner.y0 - ry) / g.sh);
-        const ty1 = Math.ceil((inner.y1 - ry) / g.sh);
-        const tx0 = Math.ceil((inner.x0 - rx) / g.sw);
-        const tx1 = Math.ceil((inner.x1 - rx) / g.sw);
-        const r = { y0: ty0, y1: Math.max(ty0, ty1), x0: tx0, x1: Math.max(tx0, tx1) };
-        if (!isEmpty(r)) classes.push({ ry, rx, taps, inner: r });
       }
+      const ty1 = Math.ceil((g.h - ry) / g.sh);
+      const tx1 = Math.ceil((g.w - rx) / g.sw);
+      for (const t of taps) {
+        top = Math.max(top, -t.doy);
+        bottom = Math.max(bottom, ty1 - 1 + t.doy - (g.oh - 1));
+        left = Math.max(left, -t.dox);
+        right = Math.max(right, tx1 - 1 + t.dox - (g.ow - 1));
+      }
+      classes.push({ ry, rx, taps, ty1, tx1 });
     }
   }
-  return { inner, edges: borderRects(inner, g.h, g.w), classes };
+  const rows = g.oh + top + bottom;
+  const cols = g.ow + left + right;
+  return { classes, top, bottom, left, right, rows, cols, plane: rows * cols };
+}
+
+/** Whether the gather reads the error map in place (no padding needed). */
+export function gatherInPlace(gg: GatherGeometry): boolean {
+  return gg.top === 0 && gg.bottom === 0 && gg.left === 0 && gg.right === 0;
+}
+
+/** Multiply-adds of the padded gather over those the input gradient needs (>= 1). */
+export function gatherWaste(g: WindowGeometry, gg: GatherGeometry): number {
+  const done = gg.classes.reduce((s, cl) => s + cl.ty1 * cl.tx1 * cl.taps.length, 0);
+  const needed = g.oh * g.ow * g.kh * g.kw;
+  return done / needed;
 }

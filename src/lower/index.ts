@@ -10,6 +10,7 @@
 
 import type { ActivationKind, Layer, Network } from '../network.js';
 import { shapeSize } from '../network.js';
+import { gatherInPlace } from './geometry.js';
 import { BUDGETS, planConv, planDense, planPool, planSimple } from './plan.js';
 import type { BufferDecl, FusedActivation, LoweredNet, LoweredStep, LowerOptions, ParamSlot } from './types.js';
 
@@ -34,6 +35,7 @@ function inPlaceBackward(kind: string): boolean {
 
 export function lower(network: Network, options: LowerOptions): LoweredNet {
   const mode = options.unroll;
+  const buffers: BufferDecl[] = [];
   const params: ParamSlot[] = [];
   let offset = 0;
   const slotOf = new Map<string, ParamSlot>();
@@ -45,10 +47,13 @@ export function lower(network: Network, options: LowerOptions): LoweredNet {
       offset += t.size;
     }
   }
+  if (offset !== network.paramCount) {
+    throw new Error(`lower: the layers of ${network.name} hold ${offset} parameters, the network says ${network.paramCount}`);
+  }
+  const buffer = (b: BufferDecl): void => void buffers.push(b);
 
-  const buffers: BufferDecl[] = [];
   const inputSize = shapeSize(network.input);
-  buffers.push({ name: 'a0', role: 'input', int32: false, perSample: inputSize, doc: 'copy of the input' });
+  buffer({ name: 'a0', role: 'input', int32: false, perSample: inputSize, batched: true, doc: 'copy of the input' });
 
   // Forward: group layers into steps, give every step output its own activation buffer.
   interface Draft {
@@ -73,15 +78,18 @@ export function lower(network: Network, options: LowerOptions): LoweredNet {
     if (kind !== 'flatten') {
       draft.y = `a${++activations}`;
       const names = fused ? `${layer.name} + ${fused.layer.name}` : layer.name;
-      buffers.push({ name: draft.y, role: 'activation', int32: false, perSample: shapeSize(last.output), doc: `output of ${names}` });
+      const perSample = shapeSize(last.output);
+      buffer({ name: draft.y, role: 'activation', int32: false, perSample, batched: true, doc: `output of ${names}` });
     }
     if (kind === 'dropout') {
       draft.mask = `m${index}`;
-      buffers.push({ name: draft.mask, role: 'mask', int32: false, perSample: shapeSize(layer.output), doc: `${layer.name}: dropout mask (0 or the scale)` });
+      const doc = `${layer.name}: dropout mask (0 or the scale)`;
+      buffer({ name: draft.mask, role: 'mask', int32: false, perSample: shapeSize(layer.output), batched: true, doc });
     }
     if (kind === 'maxpool') {
       draft.argmax = `i${index}`;
-      buffers.push({ name: draft.argmax, role: 'argmax', int32: true, perSample: shapeSize(layer.output), doc: `${layer.name}: argmax index into the sample's input` });
+      const doc = `${layer.name}: argmax index into the sample's input`;
+      buffer({ name: draft.argmax, role: 'argmax', int32: true, perSample: shapeSize(layer.output), batched: true, doc });
     }
     drafts.push(draft);
     current = draft.y;
@@ -104,10 +112,13 @@ export function lower(network: Network, options: LowerOptions): LoweredNet {
   gradSizes[g] = Math.max(gradSizes[g]!, inputSize);
   for (const i of [0, 1]) {
     if (gradSizes[i]! > 0) {
-      buffers.push({ name: `g${i}`, role: 'gradient', int32: false, perSample: gradSizes[i]!, doc: 'gradients, used in turn by the steps' });
+      const doc = 'gradients, used in turn by the steps';
+      buffer({ name: `g${i}`, role: 'gradient', int32: false, perSample: gradSizes[i]!, batched: true, doc });
     }
   }
 
+  // One scratch map shared by the conv layers whose input gradient gathers from a padded dz.
+  let scratch = 0;
   const steps: LoweredStep[] = drafts.map((d, index) => {
     const layer = d.layer;
     const kind = layer.spec.kind;
@@ -117,13 +128,18 @@ export function lower(network: Network, options: LowerOptions): LoweredNet {
     const hasBias = bias !== undefined;
     const planned =
       kind === 'conv'
-        ? planConv(layer, mode, d.fused !== undefined, hasBias)
+        ? planConv(layer, mode, d.fused !== undefined, hasBias, options.inputGradMethod)
         : kind === 'maxpool' || kind === 'avgpool'
           ? planPool(layer, mode)
           : kind === 'dense'
             ? planDense(layer, mode, d.fused !== undefined, hasBias)
             : planSimple();
     const emits = kind !== 'flatten';
+    let plan = planned.plan;
+    if (plan.kind === 'conv' && plan.inputGradMethod === 'gather' && !gatherInPlace(plan.gather)) {
+      scratch = Math.max(scratch, plan.geom.f * plan.gather.plane);
+      plan = { ...plan, scratch: 'e0' };
+    }
     return {
       index,
       kind,
@@ -143,10 +159,15 @@ export function lower(network: Network, options: LowerOptions): LoweredNet {
       ...(d.mask ? { mask: d.mask } : {}),
       ...(d.argmax ? { argmax: d.argmax } : {}),
       ...(emits ? { forwardFn: `${layer.name}_fwd`, backwardFn: `${layer.name}_bwd` } : {}),
-      plan: planned.plan,
+      plan,
       estimate: emits ? planned.estimate : { forward: 0, backward: 0 },
     };
   });
+
+  if (scratch > 0) {
+    const doc = "a conv layer's error map, zero-padded, one sample";
+    buffer({ name: 'e0', role: 'scratch', int32: false, perSample: scratch, batched: false, doc });
+  }
 
   return {
     network,

@@ -18,7 +18,7 @@ import {
   SIMPLE_SIZE,
   TURBOFAN_LIMIT,
 } from './estimate.js';
-import { gatherGeometry, windowGeometry } from './geometry.js';
+import { gatherGeometry, gatherWaste, windowGeometry } from './geometry.js';
 import type { ConvPlan, DensePlan, PoolPlan, SimplePlan, SizeEstimate, UnrollMode } from './types.js';
 
 export const BUDGETS: Readonly<Record<UnrollMode, number>> = { none: TURBOFAN_LIMIT, auto: 20_000, max: 50_000 };
@@ -35,13 +35,20 @@ function descending(limit: number, choices: readonly number[]): number[] {
   return out.sort((a, b) => b - a);
 }
 
-export function planConv(layer: Layer, mode: UnrollMode, fused: boolean, bias: boolean): Planned<ConvPlan> {
+export function planConv(
+  layer: Layer,
+  mode: UnrollMode,
+  fused: boolean,
+  bias: boolean,
+  method?: 'gather' | 'scatter',
+): Planned<ConvPlan> {
   const geom = windowGeometry(layer);
   const gather = gatherGeometry(geom);
+  const inputGradMethod = method ?? (gatherWaste(geom, gather) > 1.5 ? 'scatter' : 'gather');
   const budget = BUDGETS[mode];
   const kk = geom.kh * geom.kw;
   if (mode === 'none') {
-    const plan: ConvPlan = { kind: 'conv', geom, gather, forward: GENERIC, weightGrad: GENERIC, inputGrad: GENERIC };
+    const plan: ConvPlan = { kind: 'conv', geom, gather, inputGradMethod, forward: GENERIC, weightGrad: GENERIC, inputGrad: GENERIC };
     return { plan, estimate: { forward: convForwardSize(geom, GENERIC, true), backward: convBackwardSize(plan, fused, bias) } };
   }
   const big = mode === 'max';
@@ -49,12 +56,15 @@ export function planConv(layer: Layer, mode: UnrollMode, fused: boolean, bias: b
   let forward: ConvPlan['forward'] = GENERIC;
   const fbs = descending(geom.f, big ? [8, 4, 2, 1] : [4, 2, 1]);
   const channelChoices = big ? [true, false] : geom.c <= 4 ? [true, false] : [false];
+  const pbs = geom.inner.x1 - geom.inner.x0 >= 2 ? [2, 1] : [1];
   search: for (const unrollChannels of channelChoices) {
     for (const fb of fbs) {
-      const cand = { generic: false, fb, unrollChannels } as const;
-      if (convForwardSize(geom, cand, geom.edges.length > 0) <= budget) {
-        forward = cand;
-        break search;
+      for (const pb of pbs) {
+        const cand = { generic: false, fb, pb, unrollChannels } as const;
+        if (convForwardSize(geom, cand, geom.edges.length > 0) <= budget) {
+          forward = cand;
+          break search;
+        }
       }
     }
   }
@@ -63,13 +73,15 @@ export function planConv(layer: Layer, mode: UnrollMode, fused: boolean, bias: b
   // (about 24 accumulators in auto, 48 in max: beyond that V8 spills them to the stack anyway)
   const fbwCap = Math.max(1, Math.floor((big ? 48 : 24) / kk));
   const fbws = descending(geom.f, [8, 4, 2, 1].filter((v) => v <= fbwCap));
-  const cbs = descending(geom.c, big ? [8, 4, 2, 1] : [4, 2, 1]);
+  // the gather holds cb accumulators; the scatter cb x kh x kw, capped like fbw
+  const cbCap = inputGradMethod === 'scatter' ? fbwCap : big ? 8 : 4;
+  const cbs = descending(geom.c, [8, 4, 2, 1].filter((v) => v <= cbCap));
   let best: { weightGrad: ConvPlan['weightGrad']; inputGrad: ConvPlan['inputGrad'] } = {
     weightGrad: GENERIC,
     inputGrad: GENERIC,
   };
   const fits = (wg: ConvPlan['weightGrad'], ig: ConvPlan['inputGrad']): boolean =>
-    convBackwardSize({ geom, gather, forward, weightGrad: wg, inputGrad: ig }, fused, bias) <= budget;
+    convBackwardSize({ geom, gather, inputGradMethod, forward, weightGrad: wg, inputGrad: ig }, fused, bias) <= budget;
   const wgs: ConvPlan['weightGrad'][] = [...fbws.map((fbw) => ({ generic: false, fbw }) as const), GENERIC];
   const igs: ConvPlan['inputGrad'][] = [...cbs.map((cb) => ({ generic: false, cb }) as const), GENERIC];
   outer: for (const ig of igs) {
@@ -80,7 +92,7 @@ export function planConv(layer: Layer, mode: UnrollMode, fused: boolean, bias: b
       }
     }
   }
-  const plan: ConvPlan = { kind: 'conv', geom, gather, forward, ...best };
+  const plan: ConvPlan = { kind: 'conv', geom, gather, inputGradMethod, forward, ...best };
   return {
     plan,
     estimate: { forward: convForwardSize(geom, forward, geom.edges.length > 0), backward: convBackwardSize(plan, fused, bias) },

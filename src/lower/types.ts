@@ -8,6 +8,8 @@ export type UnrollMode = 'none' | 'auto' | 'max';
 
 export interface LowerOptions {
   readonly unroll: UnrollMode;
+  /** force one input-gradient method for every conv layer (tests); default: chosen per layer */
+  readonly inputGradMethod?: 'gather' | 'scatter';
 }
 
 /** A slice of the flat parameter vector (PyTorch layout). */
@@ -18,14 +20,16 @@ export interface ParamSlot {
   readonly size: number;
 }
 
-export type BufferRole = 'input' | 'activation' | 'gradient' | 'mask' | 'argmax';
+export type BufferRole = 'input' | 'activation' | 'gradient' | 'mask' | 'argmax' | 'scratch';
 
-/** A workspace field, `perSample * batch` elements long. */
+/** A workspace field, `perSample * batch` elements long (scratch: `perSample` alone). */
 export interface BufferDecl {
-  readonly name: string; // a field of the generated Workspace: "a0", "g1", "m4", "i2"
+  readonly name: string; // a field of the generated Workspace: "a0", "g1", "m4", "i2", "e0"
   readonly role: BufferRole;
   readonly int32: boolean; // Int32Array (maxpool argmax) rather than the float type
   readonly perSample: number;
+  /** false for scratch that holds one sample at a time */
+  readonly batched: boolean;
   /** what it holds, for the comment beside the field */
   readonly doc: string;
 }
@@ -38,14 +42,15 @@ export interface Rect {
   readonly x1: number;
 }
 
-/** One input position class of a strided layer's backward gather: iy = ry + sy*ty, ix = rx + sx*tx. */
+/** One input position class of a conv's backward gather: iy = ry + sy*ty, ix = rx + sx*tx. */
 export interface TapClass {
   readonly ry: number;
   readonly rx: number;
   /** kernel taps that reach this class; (ty + doy, tx + dox) is the error-map position they read */
   readonly taps: readonly { readonly ky: number; readonly kx: number; readonly doy: number; readonly dox: number }[];
-  /** interior range of (ty, tx): every tap in range, no bounds tests needed */
-  readonly inner: Rect;
+  /** ty in [0, ty1), tx in [0, tx1): every position of the class in the input */
+  readonly ty1: number;
+  readonly tx1: number;
 }
 
 /**
@@ -73,11 +78,21 @@ export interface WindowGeometry {
   readonly edges: readonly Rect[];
 }
 
-/** For conv backward: the input positions every tap of the (dilated) error map reaches. */
+/**
+ * For conv backward: the input gradient gathers from the error map padded with zeros (top,
+ * bottom, left, right) so that every tap of every input position lands inside it; then no
+ * position needs a bounds test. No padding at all (pad full, for one) reads dz directly.
+ */
 export interface GatherGeometry {
-  readonly inner: Rect; // in input coordinates
-  readonly edges: readonly Rect[];
   readonly classes: readonly TapClass[];
+  readonly top: number;
+  readonly bottom: number;
+  readonly left: number;
+  readonly right: number;
+  /** padded error map: rows, columns, elements per channel */
+  readonly rows: number;
+  readonly cols: number;
+  readonly plane: number;
 }
 
 /** `generic`: plain loops with bounds tests everywhere (unroll none, or nothing else fits). */
@@ -87,12 +102,23 @@ export interface ConvPlan {
   readonly kind: 'conv';
   readonly geom: WindowGeometry;
   readonly gather: GatherGeometry;
-  /** output channels per block, each its own accumulator; unrollChannels: the c loop unrolled too */
-  readonly forward: ConvPart<{ readonly fb: number; readonly unrollChannels: boolean }>;
+  /**
+   * fb output channels x pb adjacent positions per pass, each its own accumulator (a weight is
+   * loaded once for pb positions, an input once for fb channels); unrollChannels: the c loop too
+   */
+  readonly forward: ConvPart<{ readonly fb: number; readonly pb: number; readonly unrollChannels: boolean }>;
   /** filters per block of the weight gradient; accumulators: fbw x kh x kw */
   readonly weightGrad: ConvPart<{ readonly fbw: number }>;
+  /**
+   * The input gradient as a gather from the zero-padded error map (no bounds tests, but it
+   * multiplies the padding too), or as the equivalent scatter (exact work, border checked); the
+   * scatter is taken when the gather would do over 1.5 times the useful work.
+   */
+  readonly inputGradMethod: 'gather' | 'scatter';
   /** input channels per block of the input gradient */
   readonly inputGrad: ConvPart<{ readonly cb: number }>;
+  /** workspace scratch holding the padded error map of one sample; absent when gather needs no padding */
+  readonly scratch?: string;
 }
 
 export interface PoolPlan {

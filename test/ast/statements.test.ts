@@ -74,6 +74,9 @@ describe('statements to AST', () => {
     expect(big.count).toMatchObject({ text: '1e309', value: Infinity, isInteger: false });
     expect(one('conv 0 0x0')).toMatchObject({ count: n('0'), size: dims('0', '0') });
     expect(one('dense 2.5')).toMatchObject({ count: { value: 2.5, isInteger: false } });
+    expect(one('leakyrelu -0.1')).toMatchObject({ rate: { text: '-0.1', value: -0.1, isInteger: false } });
+    expect((one('conv 6 5x5 pad -1') as LayerStmt).options).toEqual([{ name: 'pad', value: dims('-1') }]);
+    expect((one('conv 6 5x5 pad -1x-2') as LayerStmt).options).toEqual([{ name: 'pad', value: dims('-1', '-2') }]);
   });
 
   it('repeat blocks, nested, with blank lines and comments inside', () => {

@@ -1,5 +1,5 @@
 // Every layer kind and option on its own, then in stacks (test/support/cases.ts), through the real
-// pipeline: compileSource (f32 and f64, unroll none/auto/max) + loadModule, then forward in
+// pipeline: compileSource (f64 with unroll none/auto/max, f32 with auto) + loadModule, then forward in
 // inference, forward in training + backward from an arbitrary output gradient, and lossAndGrad,
 // each against the reference interpreter and TF.js (tolerances: test/support/differential.ts).
 // Batch 1 and 3. The checker's Network must also equal the one built from LANGUAGE.md's rules by
@@ -16,10 +16,10 @@ import { tfReady } from '../support/tf.js';
 
 beforeAll(tfReady);
 
+// Every unroll mode in f64 (tight tolerance); f32 with the default mode (the f32 and f64 modules
+// come from the same templates, only the array type differs; random.test.ts mixes both freely).
 const CONFIGS: readonly [Precision, UnrollMode][] = [
-  ['f32', 'none'],
   ['f32', 'auto'],
-  ['f32', 'max'],
   ['f64', 'none'],
   ['f64', 'auto'],
   ['f64', 'max'],

@@ -2,6 +2,8 @@
 // gradient check of a float64 module.
 
 import { compileSourceSync, loadModuleSync, type CompileOptions } from '../../src/compile.js';
+import { emitModule } from '../../src/emit/index.js';
+import { lower } from '../../src/lower/index.js';
 import type { FloatArray, GeneratedModule, Workspace } from '../../src/module-api.js';
 
 export interface Compiled {
@@ -9,12 +11,17 @@ export interface Compiled {
   readonly mod: GeneratedModule;
 }
 
-export function compile(src: string, options: CompileOptions = {}): Compiled {
+export function compile(src: string, options: CompileOptions = {}, method?: 'gather' | 'scatter'): Compiled {
   const r = compileSourceSync(src, 'test.cnn', { version: 'test', ...options });
-  if (r.code === undefined) {
+  if (r.code === undefined || r.network === undefined) {
     throw new Error(`does not compile:\n${r.diagnostics.map((d) => `${d.range.start.line}: ${d.message}`).join('\n')}`);
   }
-  return { code: r.code, mod: loadModuleSync(r.code) };
+  if (method === undefined) return { code: r.code, mod: loadModuleSync(r.code) };
+  // the same network with one input-gradient method forced on every conv layer
+  const unroll = options.unroll ?? 'auto';
+  const lowered = lower(r.network, { unroll, inputGradMethod: method });
+  const code = emitModule(lowered, { unroll, dtype: options.dtype ?? 'f32', sourceName: 'test.cnn', version: 'test' });
+  return { code, mod: loadModuleSync(code) };
 }
 
 /** mulberry32, uniform in [0, 1). */

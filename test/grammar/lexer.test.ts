@@ -14,6 +14,11 @@ describe('lexer', () => {
     ]);
   });
 
+  it('reads a minus sign as part of a number (the checker judges negative values)', () => {
+    expect(lex('-1 -0.5 -.5 - 1')).toEqual(['NumberLit:-1', 'NumberLit:-0.5', 'NumberLit:-.5', 'NumberLit:1']);
+    expect(parseCnn('- 1').lexErrors).toHaveLength(1);
+  });
+
   it('reads sizes and shapes bound by x as one Dims token', () => {
     expect(lex('5x5 7x1 1x28x28')).toEqual(['Dims:5x5', 'Dims:7x1', 'Dims:1x28x28']);
   });

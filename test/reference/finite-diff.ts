@@ -4,6 +4,7 @@
 // quotient measures a mix of two slopes and says nothing about either.
 
 import type { Network } from '../../src/network.js';
+import { maxAbs } from '../support/compare.js';
 import type { ForwardResult } from './interpreter.js';
 
 /** One number per kink site: relu/leakyrelu input sign, max-pool argmax (first maximum). */
@@ -98,4 +99,26 @@ export function maxRelativeError(analytic: ArrayLike<number>, fd: ArrayLike<numb
     if (e > error) [error, index] = [e, i];
   }
   return { error, index };
+}
+
+/** Step of the five-point stencil for the gradient checks. */
+export const FD_STEP = 1e-4;
+/** Largest relative error accepted between an analytic gradient and the finite differences. */
+export const FD_RTOL = 1e-6;
+
+/**
+ * Throws unless `analytic` matches the finite differences within FD_RTOL, relative, down to a floor:
+ * the larger of 1e-3 times the gradient's largest entry and the level under which the difference
+ * quotient is rounding noise (10x ~1.5 * eps * S / h, S bounding the magnitude of the terms of the
+ * objective, divided by the tolerance). Also bounds how many entries were skipped at kinks.
+ */
+export function assertMatchesFd(label: string, analytic: ArrayLike<number>, fd: FdResult, scale: number): void {
+  const noise = (10 * 1.5 * Number.EPSILON * scale) / FD_STEP;
+  const floor = Math.max(1e-3 * maxAbs(analytic), noise / FD_RTOL, 1e-300);
+  const { error, index } = maxRelativeError(analytic, fd.grad, floor);
+  if (!(error < FD_RTOL)) {
+    throw new Error(`${label}: entry ${index}: analytic ${analytic[index]}, finite difference ${fd.grad[index]} (relative error ${error})`);
+  }
+  // kinks are rare with continuous random data; a large share skipped would hide bugs
+  if (fd.skipped > Math.max(2, analytic.length / 10)) throw new Error(`${label}: ${fd.skipped} of ${analytic.length} entries at kinks`);
 }

@@ -34,17 +34,20 @@ export function layerForward(a: LayerArgs, x: Float64Array): Float64Array {
       const [C, H, W] = chw(a.inShape);
       const [O, OH, OW] = chw(a.outShape);
       const [KH, KW] = spec.kernel;
+      const [SH, SW] = spec.stride;
+      const [PH, PW] = spec.pad;
+      const [DH, DW] = spec.dilation;
       const w = a.weight!;
       for (let b = 0; b < batch; b++)
         for (let o = 0; o < O; o++)
           for (let oy = 0; oy < OH; oy++)
             for (let ox = 0; ox < OW; ox++) {
-              let acc = spec.bias ? a.bias![o]! : 0;
+              let acc = a.bias ? a.bias[o]! : 0;
               for (let c = 0; c < C; c++)
                 for (let ky = 0; ky < KH; ky++)
                   for (let kx = 0; kx < KW; kx++) {
-                    const iy = oy * spec.stride[0] - spec.pad[0] + ky * spec.dilation[0];
-                    const ix = ox * spec.stride[1] - spec.pad[1] + kx * spec.dilation[1];
+                    const iy = oy * SH - PH + ky * DH;
+                    const ix = ox * SW - PW + kx * DW;
                     if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue; // zero padding
                     acc += w[((o * C + c) * KH + ky) * KW + kx]! * x[((b * C + c) * H + iy) * W + ix]!;
                   }
@@ -57,6 +60,8 @@ export function layerForward(a: LayerArgs, x: Float64Array): Float64Array {
       const [C, H, W] = chw(a.inShape);
       const [, OH, OW] = chw(a.outShape);
       const [KH, KW] = spec.kernel;
+      const [SH, SW] = spec.stride;
+      const [PH, PW] = spec.pad;
       for (let b = 0; b < batch; b++)
         for (let c = 0; c < C; c++)
           for (let oy = 0; oy < OH; oy++)
@@ -65,8 +70,8 @@ export function layerForward(a: LayerArgs, x: Float64Array): Float64Array {
               let sum = 0; // padding is zero, and counts in the divisor
               for (let ky = 0; ky < KH; ky++)
                 for (let kx = 0; kx < KW; kx++) {
-                  const iy = oy * spec.stride[0] - spec.pad[0] + ky;
-                  const ix = ox * spec.stride[1] - spec.pad[1] + kx;
+                  const iy = oy * SH - PH + ky;
+                  const ix = ox * SW - PW + kx;
                   if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
                   const v = x[((b * C + c) * H + iy) * W + ix]!;
                   if (v > max) max = v;
@@ -153,6 +158,9 @@ export function layerBackward(
       const [C, H, W] = chw(a.inShape);
       const [O, OH, OW] = chw(a.outShape);
       const [KH, KW] = spec.kernel;
+      const [SH, SW] = spec.stride;
+      const [PH, PW] = spec.pad;
+      const [DH, DW] = spec.dilation;
       const w = a.weight!;
       for (let b = 0; b < batch; b++)
         for (let o = 0; o < O; o++)
@@ -163,8 +171,8 @@ export function layerBackward(
               for (let c = 0; c < C; c++)
                 for (let ky = 0; ky < KH; ky++)
                   for (let kx = 0; kx < KW; kx++) {
-                    const iy = oy * spec.stride[0] - spec.pad[0] + ky * spec.dilation[0];
-                    const ix = ox * spec.stride[1] - spec.pad[1] + kx * spec.dilation[1];
+                    const iy = oy * SH - PH + ky * DH;
+                    const ix = ox * SW - PW + kx * DW;
                     if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
                     const wi = ((o * C + c) * KH + ky) * KW + kx;
                     const xi = ((b * C + c) * H + iy) * W + ix;
@@ -179,6 +187,8 @@ export function layerBackward(
       const [C, H, W] = chw(a.inShape);
       const [, OH, OW] = chw(a.outShape);
       const [KH, KW] = spec.kernel;
+      const [SH, SW] = spec.stride;
+      const [PH, PW] = spec.pad;
       for (let b = 0; b < batch; b++)
         for (let c = 0; c < C; c++)
           for (let oy = 0; oy < OH; oy++)
@@ -188,8 +198,8 @@ export function layerBackward(
               let max = -Infinity;
               for (let ky = 0; ky < KH; ky++)
                 for (let kx = 0; kx < KW; kx++) {
-                  const iy = oy * spec.stride[0] - spec.pad[0] + ky;
-                  const ix = ox * spec.stride[1] - spec.pad[1] + kx;
+                  const iy = oy * SH - PH + ky;
+                  const ix = ox * SW - PW + kx;
                   if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue; // padding gets nothing
                   const xi = ((b * C + c) * H + iy) * W + ix;
                   if (spec.kind === 'avgpool') dx[xi]! += g / (KH * KW);

@@ -33,6 +33,22 @@ export const LAYER_CASES: readonly Case[] = [
     layers: [{ kind: 'conv', filters: 2, kernel: 3, dilation: 2, stride: 2, pad: 1 }],
     loss: 'mse',
   }),
+  c('conv 1x1 stride 2 skips inputs', {
+    input: [2, 5, 5],
+    layers: [{ kind: 'conv', filters: 2, kernel: 1, stride: 2 }, { kind: 'dense', units: 3 }],
+    loss: 'mse',
+  }),
+  c('conv 1x1 stride 2 skips inputs, small dense', {
+    input: [1, 1, 5],
+    layers: [{ kind: 'conv', filters: 1, kernel: 1, stride: 2 }, { kind: 'dense', units: 2 }],
+    loss: 'mse',
+  }),
+  c('conv 1x1 stride 2 on width 2, dense after', {
+    input: [1, 1, 2],
+    layers: [{ kind: 'conv', filters: 1, kernel: 1, stride: 2, bias: false }, { kind: 'dense', units: 2 }],
+    loss: 'mse',
+  }),
+  c('conv 2x2 stride 3 skips inputs', { input: [1, 7, 8], layers: [{ kind: 'conv', filters: 2, kernel: 2, stride: 3 }], loss: 'mse' }),
   c('conv nobias', { input: [2, 5, 5], layers: [{ kind: 'conv', filters: 3, kernel: 3, bias: false }], loss: 'mse' }),
   c('conv kernel = input', { input: [2, 3, 4], layers: [{ kind: 'conv', filters: 3, kernel: [3, 4] }], loss: 'mse' }),
   // pooling
@@ -40,6 +56,7 @@ export const LAYER_CASES: readonly Case[] = [
   c('maxpool 3 stride 2 pad 1', { input: [2, 7, 6], layers: [{ kind: 'maxpool', kernel: 3, stride: 2, pad: 1 }], loss: 'mse' }),
   c('maxpool 2x3 stride 1x2', { input: [1, 5, 7], layers: [{ kind: 'maxpool', kernel: [2, 3], stride: [1, 2] }], loss: 'mse' }),
   c('maxpool overlapping stride 1', { input: [2, 4, 4], layers: [{ kind: 'maxpool', kernel: 2, stride: 1 }], loss: 'mse' }),
+  c('maxpool 1 stride 2 skips inputs', { input: [2, 5, 4], layers: [{ kind: 'maxpool', kernel: 1, stride: 2 }, { kind: 'dense', units: 2 }], loss: 'mse' }),
   c('maxpool uneven', { input: [1, 7, 5], layers: [{ kind: 'maxpool', kernel: 2 }], loss: 'mse' }),
   c('maxpool after relu (ties at 0)', {
     input: [2, 6, 6],
@@ -49,6 +66,7 @@ export const LAYER_CASES: readonly Case[] = [
   c('avgpool 2x2', { input: [2, 6, 6], layers: [{ kind: 'avgpool', kernel: 2 }], loss: 'mse' }),
   c('avgpool 3 stride 2 pad 1', { input: [2, 7, 6], layers: [{ kind: 'avgpool', kernel: 3, stride: 2, pad: 1 }], loss: 'mse' }),
   c('avgpool 3x2 pad 1x1', { input: [1, 5, 5], layers: [{ kind: 'avgpool', kernel: [3, 2], stride: [1, 2], pad: [1, 1] }], loss: 'mse' }),
+  c('avgpool 2 stride 3 skips inputs', { input: [1, 8, 7], layers: [{ kind: 'avgpool', kernel: 2, stride: 3 }, { kind: 'dense', units: 2 }], loss: 'mse' }),
   c('globalavgpool', { input: [3, 4, 5], layers: [{ kind: 'globalavgpool' }], loss: 'mse' }),
   // vectors
   c('flatten', { input: [2, 3, 4], layers: [{ kind: 'flatten' }], loss: 'mse' }),

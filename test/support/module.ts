@@ -23,12 +23,17 @@ export interface Compiled {
 
 /** compileSource + loadModule; throws with the diagnostics when the source does not compile. */
 export async function compile(source: string, file: string, dtype: Precision, unroll: UnrollMode): Promise<Compiled> {
-  const r = await compileSource(source, file, { dtype, unroll, format: false });
+  const r = await compileSource(source, file, { dtype, unroll, format: false }).catch((e: unknown) => {
+    throw new Error(`compileSource threw on ${file} (${dtype}, unroll ${unroll}): ${String(e)}\n${source}`, { cause: e });
+  });
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !r.code || !r.network) {
     throw new Error(`${file} does not compile:\n${errors.map((e) => `${e.code}: ${e.message}`).join('\n')}\n${source}`);
   }
-  return { network: r.network, mod: await loadModule(r.code), code: r.code };
+  const mod = await loadModule(r.code).catch((e: unknown) => {
+    throw new Error(`loadModule failed on the module for ${file} (${dtype}, unroll ${unroll}): ${String(e)}\n${source}`, { cause: e });
+  });
+  return { network: r.network, mod, code: r.code };
 }
 
 const arrayOf = (dtype: Precision, n: number): FloatArray => (dtype === 'f32' ? new Float32Array(n) : new Float64Array(n));
@@ -64,19 +69,41 @@ function keepMasks(ws: Workspace): Float64Array[] {
   return masks.map((m) => Float64Array.from(m, (v) => (v !== 0 ? 1 : 0)));
 }
 
+/**
+ * Leaves every workspace buffer dirty with unrelated, large numbers (a training step on other data),
+ * as in a training loop that reuses its workspace: a step that forgets to write part of its output
+ * then reads garbage instead of a lucky zero.
+ */
+function dirty(c: Compiled, ws: Workspace, params: FloatArray, dtype: Precision): void {
+  const { mod } = c;
+  const n = ws.batch * mod.inputShape.reduce((a, b) => a * b, 1);
+  const m = ws.batch * mod.outputShape.reduce((a, b) => a * b, 1);
+  const fill = (len: number, k: number) => {
+    const v = arrayOf(dtype, len);
+    for (let i = 0; i < len; i++) v[i] = 50 * Math.sin(i * 1.7 + k);
+    return v;
+  };
+  mod.forward(params, fill(n, 1), ws, true);
+  mod.backward(params, ws, fill(m, 2), arrayOf(dtype, mod.paramCount));
+}
+
 export interface ModuleRun {
   readonly inference: Float64Array;
   readonly training: { readonly obs: Observed; readonly masks: Float64Array[] };
   readonly loss?: { readonly obs: Observed; readonly masks: Float64Array[] };
 }
 
-/** Runs forward (inference), forward (training) + backward(dOutput), and lossAndGrad when declared. */
-export function runModule(c: Compiled, d: TestData, dtype: Precision, wsSeed = 7): ModuleRun {
+/**
+ * Runs forward (inference), forward (training) + backward(dOutput), and lossAndGrad when declared,
+ * on one workspace that is dirtied before each (see `dirty`) unless `dirtyFirst` is false.
+ */
+export function runModule(c: Compiled, d: TestData, dtype: Precision, wsSeed = 7, dirtyFirst = true): ModuleRun {
   const { mod, network } = c;
   const cast = (v: Float64Array): FloatArray => (dtype === 'f32' ? Float32Array.from(v) : Float64Array.from(v));
   const params = toModuleParams(network, mod, d.params, dtype);
   const input = cast(d.input);
   const ws = mod.createWorkspace(d.batch, wsSeed);
+  if (dirtyFirst) dirty(c, ws, params, dtype);
   const inference = Float64Array.from(mod.forward(params, input, ws, false));
 
   const output = Float64Array.from(mod.forward(params, input, ws, true));
@@ -86,6 +113,7 @@ export function runModule(c: Compiled, d: TestData, dtype: Precision, wsSeed = 7
   const training = { obs: { output, dParams: fromModuleParams(network, mod, grad), dInput }, masks: trainingMasks };
 
   if (!network.loss) return { inference, training };
+  if (dirtyFirst) dirty(c, ws, params, dtype);
   if (!mod.lossAndGrad) throw new Error('the network declares a loss but the module has no lossAndGrad');
   const grad2 = arrayOf(dtype, mod.paramCount);
   const loss = mod.lossAndGrad(params, input, cast(d.target), grad2, ws);

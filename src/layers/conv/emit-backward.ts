@@ -12,26 +12,34 @@ import { isEmpty } from '../../lower/geometry.js';
 import { emitFusedActivationBackward } from '../activation/emit.js';
 import { backwardSignature, bindWorkspace, doc, loop, plus, sum, times, type EmitContext, type Writer } from '../../emit/writer.js';
 import { blockExpr, convConsts, convPlan, emitBlocks, tapOffset } from './common.js';
-import { emitConvInputGrad, emitConvInputGradTables } from './emit-backward-input.js';
+import { emitConvInputGrad } from './emit-backward-input.js';
+import { emitConvInputScatter } from './emit-backward-scatter.js';
 
 export function emitConvBackward(w: Writer, step: LoweredStep, ctx: EmitContext): void {
   const plan = convPlan(step);
   const g = plan.geom;
   const k = convConsts(g);
-  emitConvInputGradTables(w, step);
+  const how =
+    plan.inputGradMethod === 'gather'
+      ? 'dx: full correlation of dz with the 180-degree-rotated kernel (a gather)'
+      : 'dx: full correlation of dz with the 180-degree-rotated kernel, computed as the equivalent scatter ' +
+        '(a gather would mostly multiply padding)';
   doc(w, [
-    `${step.layer.name} backward: dz = dy${step.fused ? ` * ${step.fused.kind}'(y)` : ''}; ` +
-      `bias and weight gradients into grad; dx (${g.c}x${g.h}x${g.w}) from dz (${g.f}x${g.oh}x${g.ow}).`,
+    `${step.layer.name} backward, dz = dy${step.fused ? ` * ${step.fused.kind}'(y)` : ''} (${g.f}x${g.oh}x${g.ow}):`,
+    `${step.bias ? 'db: sums of dz; ' : ''}dw: correlation of the input (${g.c}x${g.h}x${g.w}) with dz;`,
+    `${how}.`,
   ]);
   w.write(backwardSignature(step, ctx, { p: true, grad: true })).block(() => {
     const fields: [string, string][] = [['x', step.x], ['dz', step.dy], ['dx', step.dx]];
     if (step.fused) fields.push(['y', step.y]);
+    if (plan.scratch) fields.push(['e', plan.scratch]);
     bindWorkspace(w, fields);
     if (step.fused) emitFusedActivationBackward(w, step.fused, 'dz', 'y', `n * ${k.fo}`);
     if (step.bias) emitBiasGrad(w, step);
     if (plan.weightGrad.generic) emitWeightGradGeneric(w, step);
     else emitWeightGradBlocked(w, step, plan.weightGrad.fbw);
-    emitConvInputGrad(w, step);
+    if (plan.inputGradMethod === 'gather') emitConvInputGrad(w, step);
+    else emitConvInputScatter(w, step);
   });
 }
 
@@ -88,10 +96,13 @@ function emitWeightGradBlocked(w: Writer, step: LoweredStep, fbw: number): void 
   w.writeLine(`// weight gradient: correlation of the input with the error map, ${fbw} filter(s) x ${g.kh}x${g.kw} taps per pass`);
   emitBlocks(w, 'f', g.f, fbw, (at, count) => {
     loop(w, 'c', 0, g.c, () => {
+      // one declaration per filter and kernel row
       for (let j = 0; j < count; j++) {
-        const names: string[] = [];
-        for (let ky = 0; ky < g.kh; ky++) for (let kx = 0; kx < g.kw; kx++) names.push(`${acc(j, ky, kx)} = 0`);
-        w.writeLine(`let ${names.join(', ')};`);
+        for (let ky = 0; ky < g.kh; ky++) {
+          const names: string[] = [];
+          for (let kx = 0; kx < g.kw; kx++) names.push(`${acc(j, ky, kx)} = 0`);
+          w.writeLine(`let ${names.join(', ')};`);
+        }
       }
       loop(w, 'b', 0, 'n', () => {
         w.writeLine(`const xc = ${sum(times('b', k.chw), times('c', k.hw))}, gf = ${sum(times('b', k.fo), blockExpr('f', at, k.oo, 0))};`);
