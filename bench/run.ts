@@ -1,7 +1,7 @@
 // `npm run bench`: cnnc and its peers measured in one run, one thing at a time; the tables go to
 // stdout and to bench/results.md (+ results.json), and each full run is appended to bench/history.md.
 //
-//   tsx bench/run.ts [--quick] [--sections A,B,C] [--peers cnnc,tfjs-cpu,tfjs-wasm,convnetjs]
+//   tsx bench/run.ts [--quick] [--sections A,B,C,D] [--peers cnnc,tfjs-cpu,tfjs-wasm,convnetjs]
 //                    [--nets lenet5,mnist-cnn] [--no-save]
 //
 // --quick shortens every budget (for trying the harness out); a quick or partial run writes
@@ -18,6 +18,7 @@ import { PEERS } from './lib/peers.js';
 import { renderReport, type BenchResults } from './lib/report.js';
 import { runCompile } from './sections/compile.js';
 import { runFrontend } from './sections/frontend.js';
+import { runParallel } from './sections/parallel.js';
 import { runThroughput } from './sections/throughput.js';
 
 function option(args: readonly string[], name: string): string | undefined {
@@ -41,10 +42,10 @@ function commit(): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const speed = args.includes('--quick') ? 'quick' : 'full';
-  const sections = list(args, '--sections', ['A', 'B', 'C']);
+  const sections = list(args, '--sections', ['A', 'B', 'C', 'D']);
   const peers = list(args, '--peers', PEERS.map((p) => p.id));
   const nets = list(args, '--nets', NETS.map((n) => n.id));
-  const partial = sections.length < 3 || peers.length < PEERS.length || nets.length < NETS.length;
+  const partial = sections.length < 4 || peers.length < PEERS.length || nets.length < NETS.length;
   const log = (s: string): void => void process.stderr.write(`bench: ${s}\n`);
   if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) log('dist/ is missing: run `npm run build` first (the CLI timings need it)');
 
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     if (sections.includes('A')) results.frontend = await runFrontend(tmp, speed, log);
     if (sections.includes('B')) results.compile = runCompile(tmp, speed, log);
     if (sections.includes('C')) results.throughput = await runThroughput(speed, peers, nets, log);
+    if (sections.includes('D')) results.parallel = await runParallel(speed, nets, log);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -6,26 +6,26 @@
 //
 // layer     kind                      output     params      step functions (estimated bytecode)
 // (input)                             3x227x227              copied into ws.a0
-// conv1     conv 96 11x11 stride 4x4  96x55x55   34,944      conv1_fwd 18.7 KB, conv1_bwd 16.8 KB
+// conv1     conv 96 11x11 stride 4x4  96x55x55   34,944      conv1_fwd 4.4 KB, conv1_bwd 2.1 KB, conv1_bwd_dx 6.9 KB
 // relu1     relu                      96x55x55               fused into conv1
 // pool1     maxpool 3x3 stride 2x2    96x27x27               pool1_fwd 0.7 KB, pool1_bwd 0.3 KB
-// conv2     conv 256 5x5 pad 2x2      256x27x27  614,656     conv2_fwd 13.0 KB, conv2_bwd 11.2 KB
+// conv2     conv 256 5x5 pad 2x2      256x27x27  614,656     conv2_fwd 8.7 KB, conv2_bwd 4.1 KB, conv2_bwd_dx 2.0 KB
 // relu2     relu                      256x27x27              fused into conv2
 // pool2     maxpool 3x3 stride 2x2    256x13x13              pool2_fwd 0.7 KB, pool2_bwd 0.3 KB
-// conv3     conv 384 3x3 pad 1x1      384x13x13  885,120     conv3_fwd 5.6 KB, conv3_bwd 6.2 KB
+// conv3     conv 384 3x3 pad 1x1      384x13x13  885,120     conv3_fwd 3.3 KB, conv3_bwd 6.2 KB, conv3_bwd_dx 3.3 KB
 // relu3     relu                      384x13x13              fused into conv3
-// conv4     conv 384 3x3 pad 1x1      384x13x13  1,327,488   conv4_fwd 5.6 KB, conv4_bwd 6.2 KB
+// conv4     conv 384 3x3 pad 1x1      384x13x13  1,327,488   conv4_fwd 3.3 KB, conv4_bwd 6.2 KB, conv4_bwd_dx 3.3 KB
 // relu4     relu                      384x13x13              fused into conv4
-// conv5     conv 256 3x3 pad 1x1      256x13x13  884,992     conv5_fwd 5.6 KB, conv5_bwd 6.2 KB
+// conv5     conv 256 3x3 pad 1x1      256x13x13  884,992     conv5_fwd 3.3 KB, conv5_bwd 2.1 KB, conv5_bwd_dx 1.1 KB
 // relu5     relu                      256x13x13              fused into conv5
 // pool5     maxpool 3x3 stride 2x2    256x6x6                pool5_fwd 0.7 KB, pool5_bwd 0.3 KB
-// fc6       dense 4096                4096       37,752,832  fc6_fwd 0.5 KB, fc6_bwd 1.8 KB
+// fc6       dense 4096                4096       37,752,832  fc6_fwd 2.7 KB, fc6_bwd 2.1 KB, fc6_bwd_dx 2.3 KB
 // relu6     relu                      4096                   fused into fc6
 // dropout1  dropout 0.5               4096                   dropout1_fwd 0.5 KB, dropout1_bwd 0.5 KB
-// fc7       dense 4096                4096       16,781,312  fc7_fwd 0.5 KB, fc7_bwd 1.8 KB
+// fc7       dense 4096                4096       16,781,312  fc7_fwd 2.7 KB, fc7_bwd 2.1 KB, fc7_bwd_dx 2.3 KB
 // relu7     relu                      4096                   fused into fc7
 // dropout2  dropout 0.5               4096                   dropout2_fwd 0.5 KB, dropout2_bwd 0.5 KB
-// fc8       dense 1000                1000       4,097,000   fc8_fwd 0.5 KB, fc8_bwd 1.6 KB
+// fc8       dense 1000                1000       4,097,000   fc8_fwd 2.7 KB, fc8_bwd 2.0 KB, fc8_bwd_dx 2.3 KB
 // softmax1  softmax                   1000                   softmax1_fwd 0.5 KB, softmax1_bwd 0.5 KB
 //
 // Parameters: one flat vector, weight then bias per layer in file order, PyTorch layouts
@@ -89,9 +89,9 @@ export interface Workspace {
   readonly g0: Float32Array;
   /** gradients, used in turn by the steps, 154587 per sample */
   readonly g1: Float32Array;
-  /** a conv layer's error map, zero-padded, one sample, 334176 */
-  readonly e0: Float32Array;
-  /** dL/dinput after backward() or lossAndGrad(): what backward returns (a view of a gradient buffer) */
+  /** zero-padded copy of one sample's conv input, error map or input gradient, 92256 */
+  readonly s0: Float32Array;
+  /** dL/dinput after backward() (lossAndGrad does not compute it): what backward returns, a view of a gradient buffer */
   readonly dInput: Float32Array;
   /** the dropout masks in layer order (the m* fields above): 0 or 1/(1 - rate) per element */
   readonly dropoutMasks: readonly Float32Array[];
@@ -124,12 +124,12 @@ export function createWorkspace(batch = 1, seed = 0): Workspace {
   const a14 = new Float32Array(batch * 1000);
   const g0 = new Float32Array(batch * 290400);
   const g1 = new Float32Array(batch * 154587);
-  const e0 = new Float32Array(334176);
+  const s0 = new Float32Array(92256);
   return {
     model: MODEL,
     batch,
     rng: (seed ^ 0x5bd1e995) | 0,
-    a0, a1, a2, i1, a3, a4, i3, a5, a6, a7, a8, i7, a9, a10, m9, a11, a12, m11, a13, a14, g0, g1, e0,
+    a0, a1, a2, i1, a3, a4, i3, a5, a6, a7, a8, i7, a9, a10, m9, a11, a12, m11, a13, a14, g0, g1, s0,
     dInput: g1.subarray(0, batch * 154587),
     dropoutMasks: [m9, m11],
   };
@@ -207,152 +207,67 @@ function uniform(p: Float32Array, from: number, to: number, bound: number, state
 
 /**
  * conv1 forward: 3x227x227 -> 96x55x55, cross-correlation with 11x11 kernels, then relu (fused):
- * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy*4 + ky, ox*4 + kx] (zero outside the input)
+ * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy*4 + ky, ox*4 + kx]
  * weight [96][3][11][11] at p[0], bias at p[34848].
- * Interior rows 0..54, columns 0..54: window unrolled, 4 output channel(s) x 1 position(s) per pass; no border.
+ * Kernel rows unrolled, 1 output channel(s) x 4 position(s) per pass.
  */
 function conv1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a0, y = ws.a1, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 154587, yb = b * 290400;
-    for (let f = 0; f < 96; f += 4) {
-      const wf = f * 363;
-      const b0 = p[f + 34848], b1 = p[f + 34849], b2 = p[f + 34850], b3 = p[f + 34851];
+    for (let o = 0; o < 96; o++) {
+      const wo = o * 363;
+      const i0 = p[o + 34848];
       for (let oy = 0; oy < 55; oy++) {
-        const xr = xb + oy * 908;
-        const yr = yb + f * 3025 + oy * 55;
-        for (let ox = 0; ox < 55; ox++) {
-          const xi = xr + ox * 4;
-          let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
-          for (let c = 0; c < 3; c++) {
-            const xc = xi + c * 51529, wc = wf + c * 121;
-            let v = 0;
-            v = x[xc]; s0 += v * p[wc]; s1 += v * p[wc + 363]; s2 += v * p[wc + 726]; s3 += v * p[wc + 1089];
-            v = x[xc + 1]; s0 += v * p[wc + 1]; s1 += v * p[wc + 364]; s2 += v * p[wc + 727]; s3 += v * p[wc + 1090];
-            v = x[xc + 2]; s0 += v * p[wc + 2]; s1 += v * p[wc + 365]; s2 += v * p[wc + 728]; s3 += v * p[wc + 1091];
-            v = x[xc + 3]; s0 += v * p[wc + 3]; s1 += v * p[wc + 366]; s2 += v * p[wc + 729]; s3 += v * p[wc + 1092];
-            v = x[xc + 4]; s0 += v * p[wc + 4]; s1 += v * p[wc + 367]; s2 += v * p[wc + 730]; s3 += v * p[wc + 1093];
-            v = x[xc + 5]; s0 += v * p[wc + 5]; s1 += v * p[wc + 368]; s2 += v * p[wc + 731]; s3 += v * p[wc + 1094];
-            v = x[xc + 6]; s0 += v * p[wc + 6]; s1 += v * p[wc + 369]; s2 += v * p[wc + 732]; s3 += v * p[wc + 1095];
-            v = x[xc + 7]; s0 += v * p[wc + 7]; s1 += v * p[wc + 370]; s2 += v * p[wc + 733]; s3 += v * p[wc + 1096];
-            v = x[xc + 8]; s0 += v * p[wc + 8]; s1 += v * p[wc + 371]; s2 += v * p[wc + 734]; s3 += v * p[wc + 1097];
-            v = x[xc + 9]; s0 += v * p[wc + 9]; s1 += v * p[wc + 372]; s2 += v * p[wc + 735]; s3 += v * p[wc + 1098];
-            v = x[xc + 10]; s0 += v * p[wc + 10]; s1 += v * p[wc + 373]; s2 += v * p[wc + 736]; s3 += v * p[wc + 1099];
-            v = x[xc + 227]; s0 += v * p[wc + 11]; s1 += v * p[wc + 374]; s2 += v * p[wc + 737]; s3 += v * p[wc + 1100];
-            v = x[xc + 228]; s0 += v * p[wc + 12]; s1 += v * p[wc + 375]; s2 += v * p[wc + 738]; s3 += v * p[wc + 1101];
-            v = x[xc + 229]; s0 += v * p[wc + 13]; s1 += v * p[wc + 376]; s2 += v * p[wc + 739]; s3 += v * p[wc + 1102];
-            v = x[xc + 230]; s0 += v * p[wc + 14]; s1 += v * p[wc + 377]; s2 += v * p[wc + 740]; s3 += v * p[wc + 1103];
-            v = x[xc + 231]; s0 += v * p[wc + 15]; s1 += v * p[wc + 378]; s2 += v * p[wc + 741]; s3 += v * p[wc + 1104];
-            v = x[xc + 232]; s0 += v * p[wc + 16]; s1 += v * p[wc + 379]; s2 += v * p[wc + 742]; s3 += v * p[wc + 1105];
-            v = x[xc + 233]; s0 += v * p[wc + 17]; s1 += v * p[wc + 380]; s2 += v * p[wc + 743]; s3 += v * p[wc + 1106];
-            v = x[xc + 234]; s0 += v * p[wc + 18]; s1 += v * p[wc + 381]; s2 += v * p[wc + 744]; s3 += v * p[wc + 1107];
-            v = x[xc + 235]; s0 += v * p[wc + 19]; s1 += v * p[wc + 382]; s2 += v * p[wc + 745]; s3 += v * p[wc + 1108];
-            v = x[xc + 236]; s0 += v * p[wc + 20]; s1 += v * p[wc + 383]; s2 += v * p[wc + 746]; s3 += v * p[wc + 1109];
-            v = x[xc + 237]; s0 += v * p[wc + 21]; s1 += v * p[wc + 384]; s2 += v * p[wc + 747]; s3 += v * p[wc + 1110];
-            v = x[xc + 454]; s0 += v * p[wc + 22]; s1 += v * p[wc + 385]; s2 += v * p[wc + 748]; s3 += v * p[wc + 1111];
-            v = x[xc + 455]; s0 += v * p[wc + 23]; s1 += v * p[wc + 386]; s2 += v * p[wc + 749]; s3 += v * p[wc + 1112];
-            v = x[xc + 456]; s0 += v * p[wc + 24]; s1 += v * p[wc + 387]; s2 += v * p[wc + 750]; s3 += v * p[wc + 1113];
-            v = x[xc + 457]; s0 += v * p[wc + 25]; s1 += v * p[wc + 388]; s2 += v * p[wc + 751]; s3 += v * p[wc + 1114];
-            v = x[xc + 458]; s0 += v * p[wc + 26]; s1 += v * p[wc + 389]; s2 += v * p[wc + 752]; s3 += v * p[wc + 1115];
-            v = x[xc + 459]; s0 += v * p[wc + 27]; s1 += v * p[wc + 390]; s2 += v * p[wc + 753]; s3 += v * p[wc + 1116];
-            v = x[xc + 460]; s0 += v * p[wc + 28]; s1 += v * p[wc + 391]; s2 += v * p[wc + 754]; s3 += v * p[wc + 1117];
-            v = x[xc + 461]; s0 += v * p[wc + 29]; s1 += v * p[wc + 392]; s2 += v * p[wc + 755]; s3 += v * p[wc + 1118];
-            v = x[xc + 462]; s0 += v * p[wc + 30]; s1 += v * p[wc + 393]; s2 += v * p[wc + 756]; s3 += v * p[wc + 1119];
-            v = x[xc + 463]; s0 += v * p[wc + 31]; s1 += v * p[wc + 394]; s2 += v * p[wc + 757]; s3 += v * p[wc + 1120];
-            v = x[xc + 464]; s0 += v * p[wc + 32]; s1 += v * p[wc + 395]; s2 += v * p[wc + 758]; s3 += v * p[wc + 1121];
-            v = x[xc + 681]; s0 += v * p[wc + 33]; s1 += v * p[wc + 396]; s2 += v * p[wc + 759]; s3 += v * p[wc + 1122];
-            v = x[xc + 682]; s0 += v * p[wc + 34]; s1 += v * p[wc + 397]; s2 += v * p[wc + 760]; s3 += v * p[wc + 1123];
-            v = x[xc + 683]; s0 += v * p[wc + 35]; s1 += v * p[wc + 398]; s2 += v * p[wc + 761]; s3 += v * p[wc + 1124];
-            v = x[xc + 684]; s0 += v * p[wc + 36]; s1 += v * p[wc + 399]; s2 += v * p[wc + 762]; s3 += v * p[wc + 1125];
-            v = x[xc + 685]; s0 += v * p[wc + 37]; s1 += v * p[wc + 400]; s2 += v * p[wc + 763]; s3 += v * p[wc + 1126];
-            v = x[xc + 686]; s0 += v * p[wc + 38]; s1 += v * p[wc + 401]; s2 += v * p[wc + 764]; s3 += v * p[wc + 1127];
-            v = x[xc + 687]; s0 += v * p[wc + 39]; s1 += v * p[wc + 402]; s2 += v * p[wc + 765]; s3 += v * p[wc + 1128];
-            v = x[xc + 688]; s0 += v * p[wc + 40]; s1 += v * p[wc + 403]; s2 += v * p[wc + 766]; s3 += v * p[wc + 1129];
-            v = x[xc + 689]; s0 += v * p[wc + 41]; s1 += v * p[wc + 404]; s2 += v * p[wc + 767]; s3 += v * p[wc + 1130];
-            v = x[xc + 690]; s0 += v * p[wc + 42]; s1 += v * p[wc + 405]; s2 += v * p[wc + 768]; s3 += v * p[wc + 1131];
-            v = x[xc + 691]; s0 += v * p[wc + 43]; s1 += v * p[wc + 406]; s2 += v * p[wc + 769]; s3 += v * p[wc + 1132];
-            v = x[xc + 908]; s0 += v * p[wc + 44]; s1 += v * p[wc + 407]; s2 += v * p[wc + 770]; s3 += v * p[wc + 1133];
-            v = x[xc + 909]; s0 += v * p[wc + 45]; s1 += v * p[wc + 408]; s2 += v * p[wc + 771]; s3 += v * p[wc + 1134];
-            v = x[xc + 910]; s0 += v * p[wc + 46]; s1 += v * p[wc + 409]; s2 += v * p[wc + 772]; s3 += v * p[wc + 1135];
-            v = x[xc + 911]; s0 += v * p[wc + 47]; s1 += v * p[wc + 410]; s2 += v * p[wc + 773]; s3 += v * p[wc + 1136];
-            v = x[xc + 912]; s0 += v * p[wc + 48]; s1 += v * p[wc + 411]; s2 += v * p[wc + 774]; s3 += v * p[wc + 1137];
-            v = x[xc + 913]; s0 += v * p[wc + 49]; s1 += v * p[wc + 412]; s2 += v * p[wc + 775]; s3 += v * p[wc + 1138];
-            v = x[xc + 914]; s0 += v * p[wc + 50]; s1 += v * p[wc + 413]; s2 += v * p[wc + 776]; s3 += v * p[wc + 1139];
-            v = x[xc + 915]; s0 += v * p[wc + 51]; s1 += v * p[wc + 414]; s2 += v * p[wc + 777]; s3 += v * p[wc + 1140];
-            v = x[xc + 916]; s0 += v * p[wc + 52]; s1 += v * p[wc + 415]; s2 += v * p[wc + 778]; s3 += v * p[wc + 1141];
-            v = x[xc + 917]; s0 += v * p[wc + 53]; s1 += v * p[wc + 416]; s2 += v * p[wc + 779]; s3 += v * p[wc + 1142];
-            v = x[xc + 918]; s0 += v * p[wc + 54]; s1 += v * p[wc + 417]; s2 += v * p[wc + 780]; s3 += v * p[wc + 1143];
-            v = x[xc + 1135]; s0 += v * p[wc + 55]; s1 += v * p[wc + 418]; s2 += v * p[wc + 781]; s3 += v * p[wc + 1144];
-            v = x[xc + 1136]; s0 += v * p[wc + 56]; s1 += v * p[wc + 419]; s2 += v * p[wc + 782]; s3 += v * p[wc + 1145];
-            v = x[xc + 1137]; s0 += v * p[wc + 57]; s1 += v * p[wc + 420]; s2 += v * p[wc + 783]; s3 += v * p[wc + 1146];
-            v = x[xc + 1138]; s0 += v * p[wc + 58]; s1 += v * p[wc + 421]; s2 += v * p[wc + 784]; s3 += v * p[wc + 1147];
-            v = x[xc + 1139]; s0 += v * p[wc + 59]; s1 += v * p[wc + 422]; s2 += v * p[wc + 785]; s3 += v * p[wc + 1148];
-            v = x[xc + 1140]; s0 += v * p[wc + 60]; s1 += v * p[wc + 423]; s2 += v * p[wc + 786]; s3 += v * p[wc + 1149];
-            v = x[xc + 1141]; s0 += v * p[wc + 61]; s1 += v * p[wc + 424]; s2 += v * p[wc + 787]; s3 += v * p[wc + 1150];
-            v = x[xc + 1142]; s0 += v * p[wc + 62]; s1 += v * p[wc + 425]; s2 += v * p[wc + 788]; s3 += v * p[wc + 1151];
-            v = x[xc + 1143]; s0 += v * p[wc + 63]; s1 += v * p[wc + 426]; s2 += v * p[wc + 789]; s3 += v * p[wc + 1152];
-            v = x[xc + 1144]; s0 += v * p[wc + 64]; s1 += v * p[wc + 427]; s2 += v * p[wc + 790]; s3 += v * p[wc + 1153];
-            v = x[xc + 1145]; s0 += v * p[wc + 65]; s1 += v * p[wc + 428]; s2 += v * p[wc + 791]; s3 += v * p[wc + 1154];
-            v = x[xc + 1362]; s0 += v * p[wc + 66]; s1 += v * p[wc + 429]; s2 += v * p[wc + 792]; s3 += v * p[wc + 1155];
-            v = x[xc + 1363]; s0 += v * p[wc + 67]; s1 += v * p[wc + 430]; s2 += v * p[wc + 793]; s3 += v * p[wc + 1156];
-            v = x[xc + 1364]; s0 += v * p[wc + 68]; s1 += v * p[wc + 431]; s2 += v * p[wc + 794]; s3 += v * p[wc + 1157];
-            v = x[xc + 1365]; s0 += v * p[wc + 69]; s1 += v * p[wc + 432]; s2 += v * p[wc + 795]; s3 += v * p[wc + 1158];
-            v = x[xc + 1366]; s0 += v * p[wc + 70]; s1 += v * p[wc + 433]; s2 += v * p[wc + 796]; s3 += v * p[wc + 1159];
-            v = x[xc + 1367]; s0 += v * p[wc + 71]; s1 += v * p[wc + 434]; s2 += v * p[wc + 797]; s3 += v * p[wc + 1160];
-            v = x[xc + 1368]; s0 += v * p[wc + 72]; s1 += v * p[wc + 435]; s2 += v * p[wc + 798]; s3 += v * p[wc + 1161];
-            v = x[xc + 1369]; s0 += v * p[wc + 73]; s1 += v * p[wc + 436]; s2 += v * p[wc + 799]; s3 += v * p[wc + 1162];
-            v = x[xc + 1370]; s0 += v * p[wc + 74]; s1 += v * p[wc + 437]; s2 += v * p[wc + 800]; s3 += v * p[wc + 1163];
-            v = x[xc + 1371]; s0 += v * p[wc + 75]; s1 += v * p[wc + 438]; s2 += v * p[wc + 801]; s3 += v * p[wc + 1164];
-            v = x[xc + 1372]; s0 += v * p[wc + 76]; s1 += v * p[wc + 439]; s2 += v * p[wc + 802]; s3 += v * p[wc + 1165];
-            v = x[xc + 1589]; s0 += v * p[wc + 77]; s1 += v * p[wc + 440]; s2 += v * p[wc + 803]; s3 += v * p[wc + 1166];
-            v = x[xc + 1590]; s0 += v * p[wc + 78]; s1 += v * p[wc + 441]; s2 += v * p[wc + 804]; s3 += v * p[wc + 1167];
-            v = x[xc + 1591]; s0 += v * p[wc + 79]; s1 += v * p[wc + 442]; s2 += v * p[wc + 805]; s3 += v * p[wc + 1168];
-            v = x[xc + 1592]; s0 += v * p[wc + 80]; s1 += v * p[wc + 443]; s2 += v * p[wc + 806]; s3 += v * p[wc + 1169];
-            v = x[xc + 1593]; s0 += v * p[wc + 81]; s1 += v * p[wc + 444]; s2 += v * p[wc + 807]; s3 += v * p[wc + 1170];
-            v = x[xc + 1594]; s0 += v * p[wc + 82]; s1 += v * p[wc + 445]; s2 += v * p[wc + 808]; s3 += v * p[wc + 1171];
-            v = x[xc + 1595]; s0 += v * p[wc + 83]; s1 += v * p[wc + 446]; s2 += v * p[wc + 809]; s3 += v * p[wc + 1172];
-            v = x[xc + 1596]; s0 += v * p[wc + 84]; s1 += v * p[wc + 447]; s2 += v * p[wc + 810]; s3 += v * p[wc + 1173];
-            v = x[xc + 1597]; s0 += v * p[wc + 85]; s1 += v * p[wc + 448]; s2 += v * p[wc + 811]; s3 += v * p[wc + 1174];
-            v = x[xc + 1598]; s0 += v * p[wc + 86]; s1 += v * p[wc + 449]; s2 += v * p[wc + 812]; s3 += v * p[wc + 1175];
-            v = x[xc + 1599]; s0 += v * p[wc + 87]; s1 += v * p[wc + 450]; s2 += v * p[wc + 813]; s3 += v * p[wc + 1176];
-            v = x[xc + 1816]; s0 += v * p[wc + 88]; s1 += v * p[wc + 451]; s2 += v * p[wc + 814]; s3 += v * p[wc + 1177];
-            v = x[xc + 1817]; s0 += v * p[wc + 89]; s1 += v * p[wc + 452]; s2 += v * p[wc + 815]; s3 += v * p[wc + 1178];
-            v = x[xc + 1818]; s0 += v * p[wc + 90]; s1 += v * p[wc + 453]; s2 += v * p[wc + 816]; s3 += v * p[wc + 1179];
-            v = x[xc + 1819]; s0 += v * p[wc + 91]; s1 += v * p[wc + 454]; s2 += v * p[wc + 817]; s3 += v * p[wc + 1180];
-            v = x[xc + 1820]; s0 += v * p[wc + 92]; s1 += v * p[wc + 455]; s2 += v * p[wc + 818]; s3 += v * p[wc + 1181];
-            v = x[xc + 1821]; s0 += v * p[wc + 93]; s1 += v * p[wc + 456]; s2 += v * p[wc + 819]; s3 += v * p[wc + 1182];
-            v = x[xc + 1822]; s0 += v * p[wc + 94]; s1 += v * p[wc + 457]; s2 += v * p[wc + 820]; s3 += v * p[wc + 1183];
-            v = x[xc + 1823]; s0 += v * p[wc + 95]; s1 += v * p[wc + 458]; s2 += v * p[wc + 821]; s3 += v * p[wc + 1184];
-            v = x[xc + 1824]; s0 += v * p[wc + 96]; s1 += v * p[wc + 459]; s2 += v * p[wc + 822]; s3 += v * p[wc + 1185];
-            v = x[xc + 1825]; s0 += v * p[wc + 97]; s1 += v * p[wc + 460]; s2 += v * p[wc + 823]; s3 += v * p[wc + 1186];
-            v = x[xc + 1826]; s0 += v * p[wc + 98]; s1 += v * p[wc + 461]; s2 += v * p[wc + 824]; s3 += v * p[wc + 1187];
-            v = x[xc + 2043]; s0 += v * p[wc + 99]; s1 += v * p[wc + 462]; s2 += v * p[wc + 825]; s3 += v * p[wc + 1188];
-            v = x[xc + 2044]; s0 += v * p[wc + 100]; s1 += v * p[wc + 463]; s2 += v * p[wc + 826]; s3 += v * p[wc + 1189];
-            v = x[xc + 2045]; s0 += v * p[wc + 101]; s1 += v * p[wc + 464]; s2 += v * p[wc + 827]; s3 += v * p[wc + 1190];
-            v = x[xc + 2046]; s0 += v * p[wc + 102]; s1 += v * p[wc + 465]; s2 += v * p[wc + 828]; s3 += v * p[wc + 1191];
-            v = x[xc + 2047]; s0 += v * p[wc + 103]; s1 += v * p[wc + 466]; s2 += v * p[wc + 829]; s3 += v * p[wc + 1192];
-            v = x[xc + 2048]; s0 += v * p[wc + 104]; s1 += v * p[wc + 467]; s2 += v * p[wc + 830]; s3 += v * p[wc + 1193];
-            v = x[xc + 2049]; s0 += v * p[wc + 105]; s1 += v * p[wc + 468]; s2 += v * p[wc + 831]; s3 += v * p[wc + 1194];
-            v = x[xc + 2050]; s0 += v * p[wc + 106]; s1 += v * p[wc + 469]; s2 += v * p[wc + 832]; s3 += v * p[wc + 1195];
-            v = x[xc + 2051]; s0 += v * p[wc + 107]; s1 += v * p[wc + 470]; s2 += v * p[wc + 833]; s3 += v * p[wc + 1196];
-            v = x[xc + 2052]; s0 += v * p[wc + 108]; s1 += v * p[wc + 471]; s2 += v * p[wc + 834]; s3 += v * p[wc + 1197];
-            v = x[xc + 2053]; s0 += v * p[wc + 109]; s1 += v * p[wc + 472]; s2 += v * p[wc + 835]; s3 += v * p[wc + 1198];
-            v = x[xc + 2270]; s0 += v * p[wc + 110]; s1 += v * p[wc + 473]; s2 += v * p[wc + 836]; s3 += v * p[wc + 1199];
-            v = x[xc + 2271]; s0 += v * p[wc + 111]; s1 += v * p[wc + 474]; s2 += v * p[wc + 837]; s3 += v * p[wc + 1200];
-            v = x[xc + 2272]; s0 += v * p[wc + 112]; s1 += v * p[wc + 475]; s2 += v * p[wc + 838]; s3 += v * p[wc + 1201];
-            v = x[xc + 2273]; s0 += v * p[wc + 113]; s1 += v * p[wc + 476]; s2 += v * p[wc + 839]; s3 += v * p[wc + 1202];
-            v = x[xc + 2274]; s0 += v * p[wc + 114]; s1 += v * p[wc + 477]; s2 += v * p[wc + 840]; s3 += v * p[wc + 1203];
-            v = x[xc + 2275]; s0 += v * p[wc + 115]; s1 += v * p[wc + 478]; s2 += v * p[wc + 841]; s3 += v * p[wc + 1204];
-            v = x[xc + 2276]; s0 += v * p[wc + 116]; s1 += v * p[wc + 479]; s2 += v * p[wc + 842]; s3 += v * p[wc + 1205];
-            v = x[xc + 2277]; s0 += v * p[wc + 117]; s1 += v * p[wc + 480]; s2 += v * p[wc + 843]; s3 += v * p[wc + 1206];
-            v = x[xc + 2278]; s0 += v * p[wc + 118]; s1 += v * p[wc + 481]; s2 += v * p[wc + 844]; s3 += v * p[wc + 1207];
-            v = x[xc + 2279]; s0 += v * p[wc + 119]; s1 += v * p[wc + 482]; s2 += v * p[wc + 845]; s3 += v * p[wc + 1208];
-            v = x[xc + 2280]; s0 += v * p[wc + 120]; s1 += v * p[wc + 483]; s2 += v * p[wc + 846]; s3 += v * p[wc + 1209];
+        const sr = xb + oy * 908, dr = yb + o * 3025 + oy * 55;
+        for (let ox = 0; ox < 52; ox += 4) {
+          const si = sr + ox * 4;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 3; r++) {
+            const sc = si + r * 51529, wr = wo + r * 121;
+            for (let u = 0, su = sc, wu = wr; u < 11; u++, su += 227, wu += 11) {
+              const v0 = x[su], v1 = x[su + 1], v2 = x[su + 2], v3 = x[su + 3], v4 = x[su + 4], v5 = x[su + 5], v6 = x[su + 6], v7 = x[su + 7], v8 = x[su + 8], v9 = x[su + 9], v10 = x[su + 10], v11 = x[su + 11], v12 = x[su + 12], v13 = x[su + 13], v14 = x[su + 14], v15 = x[su + 15], v16 = x[su + 16], v17 = x[su + 17], v18 = x[su + 18], v19 = x[su + 19], v20 = x[su + 20], v21 = x[su + 21], v22 = x[su + 22];
+              { const t = p[wu]; s0 += v0 * t; s1 += v4 * t; s2 += v8 * t; s3 += v12 * t; }
+              { const t = p[wu + 1]; s0 += v1 * t; s1 += v5 * t; s2 += v9 * t; s3 += v13 * t; }
+              { const t = p[wu + 2]; s0 += v2 * t; s1 += v6 * t; s2 += v10 * t; s3 += v14 * t; }
+              { const t = p[wu + 3]; s0 += v3 * t; s1 += v7 * t; s2 += v11 * t; s3 += v15 * t; }
+              { const t = p[wu + 4]; s0 += v4 * t; s1 += v8 * t; s2 += v12 * t; s3 += v16 * t; }
+              { const t = p[wu + 5]; s0 += v5 * t; s1 += v9 * t; s2 += v13 * t; s3 += v17 * t; }
+              { const t = p[wu + 6]; s0 += v6 * t; s1 += v10 * t; s2 += v14 * t; s3 += v18 * t; }
+              { const t = p[wu + 7]; s0 += v7 * t; s1 += v11 * t; s2 += v15 * t; s3 += v19 * t; }
+              { const t = p[wu + 8]; s0 += v8 * t; s1 += v12 * t; s2 += v16 * t; s3 += v20 * t; }
+              { const t = p[wu + 9]; s0 += v9 * t; s1 += v13 * t; s2 += v17 * t; s3 += v21 * t; }
+              { const t = p[wu + 10]; s0 += v10 * t; s1 += v14 * t; s2 += v18 * t; s3 += v22 * t; }
+            }
           }
-          y[yr + ox] = s0 < 0 ? 0 : s0;
-          y[yr + ox + 3025] = s1 < 0 ? 0 : s1;
-          y[yr + ox + 6050] = s2 < 0 ? 0 : s2;
-          y[yr + ox + 9075] = s3 < 0 ? 0 : s3;
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
+        }
+        {
+          const si = sr + 208;
+          let s0 = i0, s1 = i0, s2 = i0;
+          for (let r = 0; r < 3; r++) {
+            const sc = si + r * 51529, wr = wo + r * 121;
+            for (let u = 0, su = sc, wu = wr; u < 11; u++, su += 227, wu += 11) {
+              const v0 = x[su], v1 = x[su + 1], v2 = x[su + 2], v3 = x[su + 3], v4 = x[su + 4], v5 = x[su + 5], v6 = x[su + 6], v7 = x[su + 7], v8 = x[su + 8], v9 = x[su + 9], v10 = x[su + 10], v11 = x[su + 11], v12 = x[su + 12], v13 = x[su + 13], v14 = x[su + 14], v15 = x[su + 15], v16 = x[su + 16], v17 = x[su + 17], v18 = x[su + 18];
+              { const t = p[wu]; s0 += v0 * t; s1 += v4 * t; s2 += v8 * t; }
+              { const t = p[wu + 1]; s0 += v1 * t; s1 += v5 * t; s2 += v9 * t; }
+              { const t = p[wu + 2]; s0 += v2 * t; s1 += v6 * t; s2 += v10 * t; }
+              { const t = p[wu + 3]; s0 += v3 * t; s1 += v7 * t; s2 += v11 * t; }
+              { const t = p[wu + 4]; s0 += v4 * t; s1 += v8 * t; s2 += v12 * t; }
+              { const t = p[wu + 5]; s0 += v5 * t; s1 += v9 * t; s2 += v13 * t; }
+              { const t = p[wu + 6]; s0 += v6 * t; s1 += v10 * t; s2 += v14 * t; }
+              { const t = p[wu + 7]; s0 += v7 * t; s1 += v11 * t; s2 += v15 * t; }
+              { const t = p[wu + 8]; s0 += v8 * t; s1 += v12 * t; s2 += v16 * t; }
+              { const t = p[wu + 9]; s0 += v9 * t; s1 += v13 * t; s2 += v17 * t; }
+              { const t = p[wu + 10]; s0 += v10 * t; s1 += v14 * t; s2 += v18 * t; }
+            }
+          }
+          y[dr + 52] = s0 < 0 ? 0 : s0;
+          y[dr + 52 + 1] = s1 < 0 ? 0 : s1;
+          y[dr + 52 + 2] = s2 < 0 ? 0 : s2;
         }
       }
     }
@@ -360,12 +275,12 @@ function conv1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * conv1 backward, dz = dy * relu'(y) (96x55x55):
- * db: sums of dz; dw: correlation of the input (3x227x227) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * conv1 backward, parameters: dz = dy * relu'(y) (96x55x55), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy*4 + ky, ox*4 + kx]
+ * the correlation of the input with the error map, 1x11 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function conv1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a0, dz = ws.g0, dx = ws.g1, y = ws.a1, e = ws.e0, n = ws.batch;
+function conv1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a0, dz = ws.g0, y = ws.a1, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 290400; i++) {
     const v = y[i];
@@ -382,340 +297,61 @@ function conv1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 34848] = s;
   }
-  // weight gradient: correlation of the input with the error map (checked loops)
-  for (let f = 0; f < 96; f++) {
-    for (let c = 0; c < 3; c++) {
-      for (let ky = 0; ky < 11; ky++) {
-        for (let kx = 0; kx < 11; kx++) {
-          let s = 0;
-          for (let b = 0; b < n; b++) {
-            const xc = b * 154587 + c * 51529, gf = b * 290400 + f * 3025;
-            for (let oy = 0; oy < 55; oy++) {
-              const iy = oy * 4 + ky;
-              if (iy < 0 || iy >= 227) continue;
-              const xr = xc + iy * 227, gr = gf + oy * 55;
-              for (let ox = 0; ox < 55; ox++) {
-                const ix = ox * 4 + kx;
-                if (ix < 0 || ix >= 227) continue;
-                s += dz[gr + ox] * x[xr + ix];
-              }
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 0, 34848);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 154587, gb = b * 290400;
+    for (let f = 0; f < 96; f++) {
+      for (let c = 0; c < 3; c++) {
+        for (let ky = 0; ky < 11; ky++) {
+          let a0 = grad[f * 363 + c * 121 + ky * 11], a1 = grad[f * 363 + c * 121 + ky * 11 + 1], a2 = grad[f * 363 + c * 121 + ky * 11 + 2], a3 = grad[f * 363 + c * 121 + ky * 11 + 3], a4 = grad[f * 363 + c * 121 + ky * 11 + 4], a5 = grad[f * 363 + c * 121 + ky * 11 + 5], a6 = grad[f * 363 + c * 121 + ky * 11 + 6], a7 = grad[f * 363 + c * 121 + ky * 11 + 7], a8 = grad[f * 363 + c * 121 + ky * 11 + 8], a9 = grad[f * 363 + c * 121 + ky * 11 + 9], a10 = grad[f * 363 + c * 121 + ky * 11 + 10];
+          for (let oy = 0; oy < 55; oy++) {
+            const er = gb + f * 3025 + oy * 55, xr = xb + c * 51529 + oy * 908 + ky * 227;
+            for (let ox = 0; ox < 55; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox * 4;
+              a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7]; a8 += e * x[xi + 8]; a9 += e * x[xi + 9]; a10 += e * x[xi + 10];
             }
           }
-          grad[f * 363 + c * 121 + ky * 11 + kx] = s;
+          grad[f * 363 + c * 121 + ky * 11] = a0; grad[f * 363 + c * 121 + ky * 11 + 1] = a1; grad[f * 363 + c * 121 + ky * 11 + 2] = a2; grad[f * 363 + c * 121 + ky * 11 + 3] = a3; grad[f * 363 + c * 121 + ky * 11 + 4] = a4; grad[f * 363 + c * 121 + ky * 11 + 5] = a5; grad[f * 363 + c * 121 + ky * 11 + 6] = a6; grad[f * 363 + c * 121 + ky * 11 + 7] = a7; grad[f * 363 + c * 121 + ky * 11 + 8] = a8; grad[f * 363 + c * 121 + ky * 11 + 9] = a9; grad[f * 363 + c * 121 + ky * 11 + 10] = a10;
         }
       }
     }
   }
-  // input gradient: full correlation of dz, dilated by the stride 4x4, with the 180-degree-rotated kernel, as 16 gathers (classes iy mod 4, ix mod 4)
+}
+
+/**
+ * conv1 backward, input: dx (3x227x227) = the full correlation of dz, dilated by the stride 4x4, with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function conv1_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 154587, mb = 0;
-    // dz of sample b, padded with zeros: 2 row(s) above, 2 below, 2 column(s) left, 2 right
-    e.fill(0, 0, 334176);
+    const db = b * 154587, gb = b * 290400, tb = db;
+    // dx of sample b
+    dx.fill(0, tb, tb + 154587);
     for (let f = 0; f < 96; f++) {
+      const wf = f * 363, gf = gb + f * 3025;
       for (let oy = 0; oy < 55; oy++) {
-        const s = b * 290400 + f * 3025 + oy * 55, d = f * 3481 + oy * 59 + 120;
+        const tr = tb + oy * 908, er = gf + oy * 55;
         for (let ox = 0; ox < 55; ox++) {
-          e[d + ox] = dz[s + ox];
-        }
-      }
-    }
-    for (let c = 0; c < 3; c++) {
-      const dc = db + c * 51529, wc = c * 121;
-      // class iy = 0 + 4*ty, ix = 0 + 4*tx: 9 of 121 taps
-      for (let ty = 0; ty < 57; ty++) {
-        const dr = dc + ty * 908, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 57; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf];
-            v = e[gf - 1]; s0 += v * p[wf + 4];
-            v = e[gf - 2]; s0 += v * p[wf + 8];
-            v = e[gf - 59]; s0 += v * p[wf + 44];
-            v = e[gf - 60]; s0 += v * p[wf + 48];
-            v = e[gf - 61]; s0 += v * p[wf + 52];
-            v = e[gf - 118]; s0 += v * p[wf + 88];
-            v = e[gf - 119]; s0 += v * p[wf + 92];
-            v = e[gf - 120]; s0 += v * p[wf + 96];
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox * 4;
+          for (let c = 0, tc = ti, wc = wf; c < 3; c++, tc += 51529, wc += 121) {
+            dx[tc] += e * p[wc]; dx[tc + 1] += e * p[wc + 1]; dx[tc + 2] += e * p[wc + 2]; dx[tc + 3] += e * p[wc + 3]; dx[tc + 4] += e * p[wc + 4]; dx[tc + 5] += e * p[wc + 5]; dx[tc + 6] += e * p[wc + 6]; dx[tc + 7] += e * p[wc + 7]; dx[tc + 8] += e * p[wc + 8]; dx[tc + 9] += e * p[wc + 9]; dx[tc + 10] += e * p[wc + 10];
+            dx[tc + 227] += e * p[wc + 11]; dx[tc + 228] += e * p[wc + 12]; dx[tc + 229] += e * p[wc + 13]; dx[tc + 230] += e * p[wc + 14]; dx[tc + 231] += e * p[wc + 15]; dx[tc + 232] += e * p[wc + 16]; dx[tc + 233] += e * p[wc + 17]; dx[tc + 234] += e * p[wc + 18]; dx[tc + 235] += e * p[wc + 19]; dx[tc + 236] += e * p[wc + 20]; dx[tc + 237] += e * p[wc + 21];
+            dx[tc + 454] += e * p[wc + 22]; dx[tc + 455] += e * p[wc + 23]; dx[tc + 456] += e * p[wc + 24]; dx[tc + 457] += e * p[wc + 25]; dx[tc + 458] += e * p[wc + 26]; dx[tc + 459] += e * p[wc + 27]; dx[tc + 460] += e * p[wc + 28]; dx[tc + 461] += e * p[wc + 29]; dx[tc + 462] += e * p[wc + 30]; dx[tc + 463] += e * p[wc + 31]; dx[tc + 464] += e * p[wc + 32];
+            dx[tc + 681] += e * p[wc + 33]; dx[tc + 682] += e * p[wc + 34]; dx[tc + 683] += e * p[wc + 35]; dx[tc + 684] += e * p[wc + 36]; dx[tc + 685] += e * p[wc + 37]; dx[tc + 686] += e * p[wc + 38]; dx[tc + 687] += e * p[wc + 39]; dx[tc + 688] += e * p[wc + 40]; dx[tc + 689] += e * p[wc + 41]; dx[tc + 690] += e * p[wc + 42]; dx[tc + 691] += e * p[wc + 43];
+            dx[tc + 908] += e * p[wc + 44]; dx[tc + 909] += e * p[wc + 45]; dx[tc + 910] += e * p[wc + 46]; dx[tc + 911] += e * p[wc + 47]; dx[tc + 912] += e * p[wc + 48]; dx[tc + 913] += e * p[wc + 49]; dx[tc + 914] += e * p[wc + 50]; dx[tc + 915] += e * p[wc + 51]; dx[tc + 916] += e * p[wc + 52]; dx[tc + 917] += e * p[wc + 53]; dx[tc + 918] += e * p[wc + 54];
+            dx[tc + 1135] += e * p[wc + 55]; dx[tc + 1136] += e * p[wc + 56]; dx[tc + 1137] += e * p[wc + 57]; dx[tc + 1138] += e * p[wc + 58]; dx[tc + 1139] += e * p[wc + 59]; dx[tc + 1140] += e * p[wc + 60]; dx[tc + 1141] += e * p[wc + 61]; dx[tc + 1142] += e * p[wc + 62]; dx[tc + 1143] += e * p[wc + 63]; dx[tc + 1144] += e * p[wc + 64]; dx[tc + 1145] += e * p[wc + 65];
+            dx[tc + 1362] += e * p[wc + 66]; dx[tc + 1363] += e * p[wc + 67]; dx[tc + 1364] += e * p[wc + 68]; dx[tc + 1365] += e * p[wc + 69]; dx[tc + 1366] += e * p[wc + 70]; dx[tc + 1367] += e * p[wc + 71]; dx[tc + 1368] += e * p[wc + 72]; dx[tc + 1369] += e * p[wc + 73]; dx[tc + 1370] += e * p[wc + 74]; dx[tc + 1371] += e * p[wc + 75]; dx[tc + 1372] += e * p[wc + 76];
+            dx[tc + 1589] += e * p[wc + 77]; dx[tc + 1590] += e * p[wc + 78]; dx[tc + 1591] += e * p[wc + 79]; dx[tc + 1592] += e * p[wc + 80]; dx[tc + 1593] += e * p[wc + 81]; dx[tc + 1594] += e * p[wc + 82]; dx[tc + 1595] += e * p[wc + 83]; dx[tc + 1596] += e * p[wc + 84]; dx[tc + 1597] += e * p[wc + 85]; dx[tc + 1598] += e * p[wc + 86]; dx[tc + 1599] += e * p[wc + 87];
+            dx[tc + 1816] += e * p[wc + 88]; dx[tc + 1817] += e * p[wc + 89]; dx[tc + 1818] += e * p[wc + 90]; dx[tc + 1819] += e * p[wc + 91]; dx[tc + 1820] += e * p[wc + 92]; dx[tc + 1821] += e * p[wc + 93]; dx[tc + 1822] += e * p[wc + 94]; dx[tc + 1823] += e * p[wc + 95]; dx[tc + 1824] += e * p[wc + 96]; dx[tc + 1825] += e * p[wc + 97]; dx[tc + 1826] += e * p[wc + 98];
+            dx[tc + 2043] += e * p[wc + 99]; dx[tc + 2044] += e * p[wc + 100]; dx[tc + 2045] += e * p[wc + 101]; dx[tc + 2046] += e * p[wc + 102]; dx[tc + 2047] += e * p[wc + 103]; dx[tc + 2048] += e * p[wc + 104]; dx[tc + 2049] += e * p[wc + 105]; dx[tc + 2050] += e * p[wc + 106]; dx[tc + 2051] += e * p[wc + 107]; dx[tc + 2052] += e * p[wc + 108]; dx[tc + 2053] += e * p[wc + 109];
+            dx[tc + 2270] += e * p[wc + 110]; dx[tc + 2271] += e * p[wc + 111]; dx[tc + 2272] += e * p[wc + 112]; dx[tc + 2273] += e * p[wc + 113]; dx[tc + 2274] += e * p[wc + 114]; dx[tc + 2275] += e * p[wc + 115]; dx[tc + 2276] += e * p[wc + 116]; dx[tc + 2277] += e * p[wc + 117]; dx[tc + 2278] += e * p[wc + 118]; dx[tc + 2279] += e * p[wc + 119]; dx[tc + 2280] += e * p[wc + 120];
           }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 0 + 4*ty, ix = 1 + 4*tx: 9 of 121 taps
-      for (let ty = 0; ty < 57; ty++) {
-        const dr = dc + ty * 908 + 1, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 57; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 1];
-            v = e[gf - 1]; s0 += v * p[wf + 5];
-            v = e[gf - 2]; s0 += v * p[wf + 9];
-            v = e[gf - 59]; s0 += v * p[wf + 45];
-            v = e[gf - 60]; s0 += v * p[wf + 49];
-            v = e[gf - 61]; s0 += v * p[wf + 53];
-            v = e[gf - 118]; s0 += v * p[wf + 89];
-            v = e[gf - 119]; s0 += v * p[wf + 93];
-            v = e[gf - 120]; s0 += v * p[wf + 97];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 0 + 4*ty, ix = 2 + 4*tx: 9 of 121 taps
-      for (let ty = 0; ty < 57; ty++) {
-        const dr = dc + ty * 908 + 2, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 57; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 2];
-            v = e[gf - 1]; s0 += v * p[wf + 6];
-            v = e[gf - 2]; s0 += v * p[wf + 10];
-            v = e[gf - 59]; s0 += v * p[wf + 46];
-            v = e[gf - 60]; s0 += v * p[wf + 50];
-            v = e[gf - 61]; s0 += v * p[wf + 54];
-            v = e[gf - 118]; s0 += v * p[wf + 90];
-            v = e[gf - 119]; s0 += v * p[wf + 94];
-            v = e[gf - 120]; s0 += v * p[wf + 98];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 0 + 4*ty, ix = 3 + 4*tx: 6 of 121 taps
-      for (let ty = 0; ty < 57; ty++) {
-        const dr = dc + ty * 908 + 3, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 56; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 3];
-            v = e[gf - 1]; s0 += v * p[wf + 7];
-            v = e[gf - 59]; s0 += v * p[wf + 47];
-            v = e[gf - 60]; s0 += v * p[wf + 51];
-            v = e[gf - 118]; s0 += v * p[wf + 91];
-            v = e[gf - 119]; s0 += v * p[wf + 95];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 1 + 4*ty, ix = 0 + 4*tx: 9 of 121 taps
-      for (let ty = 0; ty < 57; ty++) {
-        const dr = dc + ty * 908 + 227, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 57; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 11];
-            v = e[gf - 1]; s0 += v * p[wf + 15];
-            v = e[gf - 2]; s0 += v * p[wf + 19];
-            v = e[gf - 59]; s0 += v * p[wf + 55];
-            v = e[gf - 60]; s0 += v * p[wf + 59];
-            v = e[gf - 61]; s0 += v * p[wf + 63];
-            v = e[gf - 118]; s0 += v * p[wf + 99];
-            v = e[gf - 119]; s0 += v * p[wf + 103];
-            v = e[gf - 120]; s0 += v * p[wf + 107];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 1 + 4*ty, ix = 1 + 4*tx: 9 of 121 taps
-      for (let ty = 0; ty < 57; ty++) {
-        const dr = dc + ty * 908 + 228, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 57; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 12];
-            v = e[gf - 1]; s0 += v * p[wf + 16];
-            v = e[gf - 2]; s0 += v * p[wf + 20];
-            v = e[gf - 59]; s0 += v * p[wf + 56];
-            v = e[gf - 60]; s0 += v * p[wf + 60];
-            v = e[gf - 61]; s0 += v * p[wf + 64];
-            v = e[gf - 118]; s0 += v * p[wf + 100];
-            v = e[gf - 119]; s0 += v * p[wf + 104];
-            v = e[gf - 120]; s0 += v * p[wf + 108];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 1 + 4*ty, ix = 2 + 4*tx: 9 of 121 taps
-      for (let ty = 0; ty < 57; ty++) {
-        const dr = dc + ty * 908 + 229, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 57; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 13];
-            v = e[gf - 1]; s0 += v * p[wf + 17];
-            v = e[gf - 2]; s0 += v * p[wf + 21];
-            v = e[gf - 59]; s0 += v * p[wf + 57];
-            v = e[gf - 60]; s0 += v * p[wf + 61];
-            v = e[gf - 61]; s0 += v * p[wf + 65];
-            v = e[gf - 118]; s0 += v * p[wf + 101];
-            v = e[gf - 119]; s0 += v * p[wf + 105];
-            v = e[gf - 120]; s0 += v * p[wf + 109];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 1 + 4*ty, ix = 3 + 4*tx: 6 of 121 taps
-      for (let ty = 0; ty < 57; ty++) {
-        const dr = dc + ty * 908 + 230, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 56; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 14];
-            v = e[gf - 1]; s0 += v * p[wf + 18];
-            v = e[gf - 59]; s0 += v * p[wf + 58];
-            v = e[gf - 60]; s0 += v * p[wf + 62];
-            v = e[gf - 118]; s0 += v * p[wf + 102];
-            v = e[gf - 119]; s0 += v * p[wf + 106];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 2 + 4*ty, ix = 0 + 4*tx: 9 of 121 taps
-      for (let ty = 0; ty < 57; ty++) {
-        const dr = dc + ty * 908 + 454, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 57; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 22];
-            v = e[gf - 1]; s0 += v * p[wf + 26];
-            v = e[gf - 2]; s0 += v * p[wf + 30];
-            v = e[gf - 59]; s0 += v * p[wf + 66];
-            v = e[gf - 60]; s0 += v * p[wf + 70];
-            v = e[gf - 61]; s0 += v * p[wf + 74];
-            v = e[gf - 118]; s0 += v * p[wf + 110];
-            v = e[gf - 119]; s0 += v * p[wf + 114];
-            v = e[gf - 120]; s0 += v * p[wf + 118];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 2 + 4*ty, ix = 1 + 4*tx: 9 of 121 taps
-      for (let ty = 0; ty < 57; ty++) {
-        const dr = dc + ty * 908 + 455, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 57; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 23];
-            v = e[gf - 1]; s0 += v * p[wf + 27];
-            v = e[gf - 2]; s0 += v * p[wf + 31];
-            v = e[gf - 59]; s0 += v * p[wf + 67];
-            v = e[gf - 60]; s0 += v * p[wf + 71];
-            v = e[gf - 61]; s0 += v * p[wf + 75];
-            v = e[gf - 118]; s0 += v * p[wf + 111];
-            v = e[gf - 119]; s0 += v * p[wf + 115];
-            v = e[gf - 120]; s0 += v * p[wf + 119];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 2 + 4*ty, ix = 2 + 4*tx: 9 of 121 taps
-      for (let ty = 0; ty < 57; ty++) {
-        const dr = dc + ty * 908 + 456, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 57; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 24];
-            v = e[gf - 1]; s0 += v * p[wf + 28];
-            v = e[gf - 2]; s0 += v * p[wf + 32];
-            v = e[gf - 59]; s0 += v * p[wf + 68];
-            v = e[gf - 60]; s0 += v * p[wf + 72];
-            v = e[gf - 61]; s0 += v * p[wf + 76];
-            v = e[gf - 118]; s0 += v * p[wf + 112];
-            v = e[gf - 119]; s0 += v * p[wf + 116];
-            v = e[gf - 120]; s0 += v * p[wf + 120];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 2 + 4*ty, ix = 3 + 4*tx: 6 of 121 taps
-      for (let ty = 0; ty < 57; ty++) {
-        const dr = dc + ty * 908 + 457, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 56; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 25];
-            v = e[gf - 1]; s0 += v * p[wf + 29];
-            v = e[gf - 59]; s0 += v * p[wf + 69];
-            v = e[gf - 60]; s0 += v * p[wf + 73];
-            v = e[gf - 118]; s0 += v * p[wf + 113];
-            v = e[gf - 119]; s0 += v * p[wf + 117];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 3 + 4*ty, ix = 0 + 4*tx: 6 of 121 taps
-      for (let ty = 0; ty < 56; ty++) {
-        const dr = dc + ty * 908 + 681, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 57; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 33];
-            v = e[gf - 1]; s0 += v * p[wf + 37];
-            v = e[gf - 2]; s0 += v * p[wf + 41];
-            v = e[gf - 59]; s0 += v * p[wf + 77];
-            v = e[gf - 60]; s0 += v * p[wf + 81];
-            v = e[gf - 61]; s0 += v * p[wf + 85];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 3 + 4*ty, ix = 1 + 4*tx: 6 of 121 taps
-      for (let ty = 0; ty < 56; ty++) {
-        const dr = dc + ty * 908 + 682, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 57; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 34];
-            v = e[gf - 1]; s0 += v * p[wf + 38];
-            v = e[gf - 2]; s0 += v * p[wf + 42];
-            v = e[gf - 59]; s0 += v * p[wf + 78];
-            v = e[gf - 60]; s0 += v * p[wf + 82];
-            v = e[gf - 61]; s0 += v * p[wf + 86];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 3 + 4*ty, ix = 2 + 4*tx: 6 of 121 taps
-      for (let ty = 0; ty < 56; ty++) {
-        const dr = dc + ty * 908 + 683, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 57; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 35];
-            v = e[gf - 1]; s0 += v * p[wf + 39];
-            v = e[gf - 2]; s0 += v * p[wf + 43];
-            v = e[gf - 59]; s0 += v * p[wf + 79];
-            v = e[gf - 60]; s0 += v * p[wf + 83];
-            v = e[gf - 61]; s0 += v * p[wf + 87];
-          }
-          dx[dr + tx * 4] = s0;
-        }
-      }
-      // class iy = 3 + 4*ty, ix = 3 + 4*tx: 4 of 121 taps
-      for (let ty = 0; ty < 56; ty++) {
-        const dr = dc + ty * 908 + 684, gr = mb + ty * 59 + 120;
-        for (let tx = 0; tx < 56; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 96; f++, gf += 3481, wf += 363) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf + 36];
-            v = e[gf - 1]; s0 += v * p[wf + 40];
-            v = e[gf - 59]; s0 += v * p[wf + 80];
-            v = e[gf - 60]; s0 += v * p[wf + 84];
-          }
-          dx[dr + tx * 4] = s0;
         }
       }
     }
@@ -766,230 +402,131 @@ function pool1_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 // ---- conv2 + relu2 ----
 
-// conv2 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const conv2_fwd_edges: readonly number[] = [0, 2, 0, 27, 25, 27, 0, 27, 2, 25, 0, 2, 2, 25, 25, 27];
 /**
  * conv2 forward: 96x27x27 -> 256x27x27, cross-correlation with 5x5 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 2 + ky, ox - 2 + kx] (zero outside the input)
  * weight [256][96][5][5] at p[34944], bias at p[649344].
- * Interior rows 2..24, columns 2..24: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function conv2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a2, y = ws.a3, n = ws.batch;
+  const x = ws.a2, y = ws.a3, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 69984, yb = b * 186624;
-    for (let f = 0; f < 256; f += 4) {
-      const wf = f * 2400 + 34944;
-      const b0 = p[f + 649344], b1 = p[f + 649345], b2 = p[f + 649346], b3 = p[f + 649347];
-      for (let oy = 2; oy < 25; oy++) {
-        const xr = xb + oy * 27 - 56;
-        const yr = yb + f * 729 + oy * 27;
-        for (let ox = 2; ox < 24; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 96; c++) {
-            const xc = xi + c * 729, wc = wf + c * 25;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2400]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4800]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7200]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2401]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4801]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7201]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2402]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4802]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7202]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 3]; v1 = x[xc + 4];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2403]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4803]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7203]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 4]; v1 = x[xc + 5];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2404]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4804]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7204]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 27]; v1 = x[xc + 28];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2405]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4805]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7205]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 28]; v1 = x[xc + 29];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2406]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4806]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7206]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 29]; v1 = x[xc + 30];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2407]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4807]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7207]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 30]; v1 = x[xc + 31];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2408]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4808]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7208]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 31]; v1 = x[xc + 32];
-            wt = p[wc + 9]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2409]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4809]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7209]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 54]; v1 = x[xc + 55];
-            wt = p[wc + 10]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2410]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4810]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7210]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 55]; v1 = x[xc + 56];
-            wt = p[wc + 11]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2411]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4811]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7211]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 56]; v1 = x[xc + 57];
-            wt = p[wc + 12]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2412]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4812]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7212]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 57]; v1 = x[xc + 58];
-            wt = p[wc + 13]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2413]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4813]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7213]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 58]; v1 = x[xc + 59];
-            wt = p[wc + 14]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2414]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4814]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7214]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 81]; v1 = x[xc + 82];
-            wt = p[wc + 15]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2415]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4815]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7215]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 82]; v1 = x[xc + 83];
-            wt = p[wc + 16]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2416]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4816]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7216]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 83]; v1 = x[xc + 84];
-            wt = p[wc + 17]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2417]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4817]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7217]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 84]; v1 = x[xc + 85];
-            wt = p[wc + 18]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2418]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4818]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7218]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 85]; v1 = x[xc + 86];
-            wt = p[wc + 19]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2419]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4819]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7219]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 108]; v1 = x[xc + 109];
-            wt = p[wc + 20]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2420]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4820]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7220]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 109]; v1 = x[xc + 110];
-            wt = p[wc + 21]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2421]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4821]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7221]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 110]; v1 = x[xc + 111];
-            wt = p[wc + 22]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2422]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4822]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7222]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 111]; v1 = x[xc + 112];
-            wt = p[wc + 23]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2423]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4823]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7223]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 112]; v1 = x[xc + 113];
-            wt = p[wc + 24]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2424]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4824]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 7224]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 729] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 730] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 1458] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 1459] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 2187] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 2188] = s3_1 < 0 ? 0 : s3_1;
-        }
-        {
-          const ox = 24;
-          const xi = xr + ox;
-          let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
-          for (let c = 0; c < 96; c++) {
-            const xc = xi + c * 729, wc = wf + c * 25;
-            let v = 0;
-            v = x[xc]; s0 += v * p[wc]; s1 += v * p[wc + 2400]; s2 += v * p[wc + 4800]; s3 += v * p[wc + 7200];
-            v = x[xc + 1]; s0 += v * p[wc + 1]; s1 += v * p[wc + 2401]; s2 += v * p[wc + 4801]; s3 += v * p[wc + 7201];
-            v = x[xc + 2]; s0 += v * p[wc + 2]; s1 += v * p[wc + 2402]; s2 += v * p[wc + 4802]; s3 += v * p[wc + 7202];
-            v = x[xc + 3]; s0 += v * p[wc + 3]; s1 += v * p[wc + 2403]; s2 += v * p[wc + 4803]; s3 += v * p[wc + 7203];
-            v = x[xc + 4]; s0 += v * p[wc + 4]; s1 += v * p[wc + 2404]; s2 += v * p[wc + 4804]; s3 += v * p[wc + 7204];
-            v = x[xc + 27]; s0 += v * p[wc + 5]; s1 += v * p[wc + 2405]; s2 += v * p[wc + 4805]; s3 += v * p[wc + 7205];
-            v = x[xc + 28]; s0 += v * p[wc + 6]; s1 += v * p[wc + 2406]; s2 += v * p[wc + 4806]; s3 += v * p[wc + 7206];
-            v = x[xc + 29]; s0 += v * p[wc + 7]; s1 += v * p[wc + 2407]; s2 += v * p[wc + 4807]; s3 += v * p[wc + 7207];
-            v = x[xc + 30]; s0 += v * p[wc + 8]; s1 += v * p[wc + 2408]; s2 += v * p[wc + 4808]; s3 += v * p[wc + 7208];
-            v = x[xc + 31]; s0 += v * p[wc + 9]; s1 += v * p[wc + 2409]; s2 += v * p[wc + 4809]; s3 += v * p[wc + 7209];
-            v = x[xc + 54]; s0 += v * p[wc + 10]; s1 += v * p[wc + 2410]; s2 += v * p[wc + 4810]; s3 += v * p[wc + 7210];
-            v = x[xc + 55]; s0 += v * p[wc + 11]; s1 += v * p[wc + 2411]; s2 += v * p[wc + 4811]; s3 += v * p[wc + 7211];
-            v = x[xc + 56]; s0 += v * p[wc + 12]; s1 += v * p[wc + 2412]; s2 += v * p[wc + 4812]; s3 += v * p[wc + 7212];
-            v = x[xc + 57]; s0 += v * p[wc + 13]; s1 += v * p[wc + 2413]; s2 += v * p[wc + 4813]; s3 += v * p[wc + 7213];
-            v = x[xc + 58]; s0 += v * p[wc + 14]; s1 += v * p[wc + 2414]; s2 += v * p[wc + 4814]; s3 += v * p[wc + 7214];
-            v = x[xc + 81]; s0 += v * p[wc + 15]; s1 += v * p[wc + 2415]; s2 += v * p[wc + 4815]; s3 += v * p[wc + 7215];
-            v = x[xc + 82]; s0 += v * p[wc + 16]; s1 += v * p[wc + 2416]; s2 += v * p[wc + 4816]; s3 += v * p[wc + 7216];
-            v = x[xc + 83]; s0 += v * p[wc + 17]; s1 += v * p[wc + 2417]; s2 += v * p[wc + 4817]; s3 += v * p[wc + 7217];
-            v = x[xc + 84]; s0 += v * p[wc + 18]; s1 += v * p[wc + 2418]; s2 += v * p[wc + 4818]; s3 += v * p[wc + 7218];
-            v = x[xc + 85]; s0 += v * p[wc + 19]; s1 += v * p[wc + 2419]; s2 += v * p[wc + 4819]; s3 += v * p[wc + 7219];
-            v = x[xc + 108]; s0 += v * p[wc + 20]; s1 += v * p[wc + 2420]; s2 += v * p[wc + 4820]; s3 += v * p[wc + 7220];
-            v = x[xc + 109]; s0 += v * p[wc + 21]; s1 += v * p[wc + 2421]; s2 += v * p[wc + 4821]; s3 += v * p[wc + 7221];
-            v = x[xc + 110]; s0 += v * p[wc + 22]; s1 += v * p[wc + 2422]; s2 += v * p[wc + 4822]; s3 += v * p[wc + 7222];
-            v = x[xc + 111]; s0 += v * p[wc + 23]; s1 += v * p[wc + 2423]; s2 += v * p[wc + 4823]; s3 += v * p[wc + 7223];
-            v = x[xc + 112]; s0 += v * p[wc + 24]; s1 += v * p[wc + 2424]; s2 += v * p[wc + 4824]; s3 += v * p[wc + 7224];
-          }
-          y[yr + ox] = s0 < 0 ? 0 : s0;
-          y[yr + ox + 729] = s1 < 0 ? 0 : s1;
-          y[yr + ox + 1458] = s2 < 0 ? 0 : s2;
-          y[yr + ox + 2187] = s3 < 0 ? 0 : s3;
+    // x of sample b, zero-padded into scratch: 2 row(s) above and below, 2 column(s) left and right (31x31 per channel)
+    xp.fill(0, 0, 92256);
+    for (let c = 0; c < 96; c++) {
+      for (let iy = 0; iy < 27; iy++) {
+        const from = xb + c * 729 + iy * 27, to = c * 961 + iy * 31 + 64;
+        for (let ix = 0; ix < 27; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = conv2_fwd_edges[e], y1 = conv2_fwd_edges[e + 1], x0 = conv2_fwd_edges[e + 2], x1 = conv2_fwd_edges[e + 3];
-      for (let f = 0; f < 256; f++) {
-        const wf = f * 2400 + 34944, yf = yb + f * 729;
-        const bf = p[f + 649344];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 2;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 2;
-            let s = bf;
-            for (let c = 0; c < 96; c++) {
-              for (let ky = 0; ky < 5; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 27) continue;
-                const xr = xb + c * 729 + iy * 27;
-                const wr = wf + c * 25 + ky * 5;
-                for (let kx = 0; kx < 5; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 27) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 256; o++) {
+      const wo = o * 2400 + 34944;
+      const i0 = p[o + 649344];
+      for (let oy = 0; oy < 27; oy++) {
+        const sr = oy * 31, dr = yb + o * 729 + oy * 27;
+        for (let ox = 0; ox < 24; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 96; r++) {
+            const sc = si + r * 961, wr = wo + r * 25;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5], v6 = xp[sc + 6], v7 = xp[sc + 7];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 3]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 4]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
             }
-            y[yf + oy * 27 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 31], v1 = xp[sc + 32], v2 = xp[sc + 33], v3 = xp[sc + 34], v4 = xp[sc + 35], v5 = xp[sc + 36], v6 = xp[sc + 37], v7 = xp[sc + 38];
+              { const t = p[wr + 5]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 6]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 7]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 8]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 9]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
+            {
+              const v0 = xp[sc + 62], v1 = xp[sc + 63], v2 = xp[sc + 64], v3 = xp[sc + 65], v4 = xp[sc + 66], v5 = xp[sc + 67], v6 = xp[sc + 68], v7 = xp[sc + 69];
+              { const t = p[wr + 10]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 11]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 12]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 13]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 14]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
+            {
+              const v0 = xp[sc + 93], v1 = xp[sc + 94], v2 = xp[sc + 95], v3 = xp[sc + 96], v4 = xp[sc + 97], v5 = xp[sc + 98], v6 = xp[sc + 99], v7 = xp[sc + 100];
+              { const t = p[wr + 15]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 16]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 17]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 18]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 19]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
+            {
+              const v0 = xp[sc + 124], v1 = xp[sc + 125], v2 = xp[sc + 126], v3 = xp[sc + 127], v4 = xp[sc + 128], v5 = xp[sc + 129], v6 = xp[sc + 130], v7 = xp[sc + 131];
+              { const t = p[wr + 20]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 21]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 22]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 23]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 24]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
+        }
+        {
+          const si = sr + 24;
+          let s0 = i0, s1 = i0, s2 = i0;
+          for (let r = 0; r < 96; r++) {
+            const sc = si + r * 961, wr = wo + r * 25;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5], v6 = xp[sc + 6];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; }
+              { const t = p[wr + 3]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; }
+              { const t = p[wr + 4]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; }
+            }
+            {
+              const v0 = xp[sc + 31], v1 = xp[sc + 32], v2 = xp[sc + 33], v3 = xp[sc + 34], v4 = xp[sc + 35], v5 = xp[sc + 36], v6 = xp[sc + 37];
+              { const t = p[wr + 5]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; }
+              { const t = p[wr + 6]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; }
+              { const t = p[wr + 9]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; }
+            }
+            {
+              const v0 = xp[sc + 62], v1 = xp[sc + 63], v2 = xp[sc + 64], v3 = xp[sc + 65], v4 = xp[sc + 66], v5 = xp[sc + 67], v6 = xp[sc + 68];
+              { const t = p[wr + 10]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; }
+              { const t = p[wr + 11]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; }
+              { const t = p[wr + 12]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; }
+              { const t = p[wr + 13]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; }
+              { const t = p[wr + 14]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; }
+            }
+            {
+              const v0 = xp[sc + 93], v1 = xp[sc + 94], v2 = xp[sc + 95], v3 = xp[sc + 96], v4 = xp[sc + 97], v5 = xp[sc + 98], v6 = xp[sc + 99];
+              { const t = p[wr + 15]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; }
+              { const t = p[wr + 16]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; }
+              { const t = p[wr + 17]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; }
+              { const t = p[wr + 18]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; }
+              { const t = p[wr + 19]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; }
+            }
+            {
+              const v0 = xp[sc + 124], v1 = xp[sc + 125], v2 = xp[sc + 126], v3 = xp[sc + 127], v4 = xp[sc + 128], v5 = xp[sc + 129], v6 = xp[sc + 130];
+              { const t = p[wr + 20]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; }
+              { const t = p[wr + 21]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; }
+              { const t = p[wr + 22]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; }
+              { const t = p[wr + 23]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; }
+              { const t = p[wr + 24]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; }
+            }
+          }
+          y[dr + 24] = s0 < 0 ? 0 : s0;
+          y[dr + 24 + 1] = s1 < 0 ? 0 : s1;
+          y[dr + 24 + 2] = s2 < 0 ? 0 : s2;
         }
       }
     }
@@ -997,12 +534,12 @@ function conv2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * conv2 backward, dz = dy * relu'(y) (256x27x27):
- * db: sums of dz; dw: correlation of the input (96x27x27) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * conv2 backward, parameters: dz = dy * relu'(y) (256x27x27), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 2 + ky, ox - 2 + kx]
+ * the correlation of the input with the error map, 5x5 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function conv2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a2, dz = ws.g0, dx = ws.g1, y = ws.a3, e = ws.e0, n = ws.batch;
+function conv2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a2, dz = ws.g0, y = ws.a3, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 186624; i++) {
     const v = y[i];
@@ -1019,171 +556,86 @@ function conv2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 649344] = s;
   }
-  // weight gradient: correlation of the input with the error map, 1 filter(s) x 5x5 taps per pass
-  for (let f = 0; f < 256; f++) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 34944, 649344);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 69984, gb = b * 186624;
+    // x of sample b, zero-padded into scratch: 2 row(s) above and below, 2 column(s) left and right (31x31 per channel)
+    xp.fill(0, 0, 92256);
     for (let c = 0; c < 96; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0, a0_4 = 0;
-      let a0_5 = 0, a0_6 = 0, a0_7 = 0, a0_8 = 0, a0_9 = 0;
-      let a0_10 = 0, a0_11 = 0, a0_12 = 0, a0_13 = 0, a0_14 = 0;
-      let a0_15 = 0, a0_16 = 0, a0_17 = 0, a0_18 = 0, a0_19 = 0;
-      let a0_20 = 0, a0_21 = 0, a0_22 = 0, a0_23 = 0, a0_24 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 69984 + c * 729, gf = b * 186624 + f * 729;
-        for (let oy = 0; oy < 27; oy++) {
-          const xr = xc + oy * 27 - 56, gr = gf + oy * 27;
-          const iy = oy - 2;
-          const r0 = iy >= 0 && iy < 27, r1 = iy + 1 >= 0 && iy + 1 < 27, r2 = iy + 2 >= 0 && iy + 2 < 27, r3 = iy + 3 >= 0 && iy + 3 < 27, r4 = iy + 4 >= 0 && iy + 4 < 27;
-          const inside = oy >= 2 && oy < 25;
-          const xa = inside ? 2 : 27, xz = inside ? 25 : 27;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox];
-            const ix = ox - 2;
-            const q0 = ix >= 0 && ix < 27, q1 = ix + 1 >= 0 && ix + 1 < 27, q2 = ix + 2 >= 0 && ix + 2 < 27, q3 = ix + 3 >= 0 && ix + 3 < 27, q4 = ix + 4 >= 0 && ix + 4 < 27;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; }
-            if (r0 && q3) { const v = x[xi + 3]; a0_3 += e0 * v; }
-            if (r0 && q4) { const v = x[xi + 4]; a0_4 += e0 * v; }
-            if (r1 && q0) { const v = x[xi + 27]; a0_5 += e0 * v; }
-            if (r1 && q1) { const v = x[xi + 28]; a0_6 += e0 * v; }
-            if (r1 && q2) { const v = x[xi + 29]; a0_7 += e0 * v; }
-            if (r1 && q3) { const v = x[xi + 30]; a0_8 += e0 * v; }
-            if (r1 && q4) { const v = x[xi + 31]; a0_9 += e0 * v; }
-            if (r2 && q0) { const v = x[xi + 54]; a0_10 += e0 * v; }
-            if (r2 && q1) { const v = x[xi + 55]; a0_11 += e0 * v; }
-            if (r2 && q2) { const v = x[xi + 56]; a0_12 += e0 * v; }
-            if (r2 && q3) { const v = x[xi + 57]; a0_13 += e0 * v; }
-            if (r2 && q4) { const v = x[xi + 58]; a0_14 += e0 * v; }
-            if (r3 && q0) { const v = x[xi + 81]; a0_15 += e0 * v; }
-            if (r3 && q1) { const v = x[xi + 82]; a0_16 += e0 * v; }
-            if (r3 && q2) { const v = x[xi + 83]; a0_17 += e0 * v; }
-            if (r3 && q3) { const v = x[xi + 84]; a0_18 += e0 * v; }
-            if (r3 && q4) { const v = x[xi + 85]; a0_19 += e0 * v; }
-            if (r4 && q0) { const v = x[xi + 108]; a0_20 += e0 * v; }
-            if (r4 && q1) { const v = x[xi + 109]; a0_21 += e0 * v; }
-            if (r4 && q2) { const v = x[xi + 110]; a0_22 += e0 * v; }
-            if (r4 && q3) { const v = x[xi + 111]; a0_23 += e0 * v; }
-            if (r4 && q4) { const v = x[xi + 112]; a0_24 += e0 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v;
-            v = x[xi + 1]; a0_1 += e0 * v;
-            v = x[xi + 2]; a0_2 += e0 * v;
-            v = x[xi + 3]; a0_3 += e0 * v;
-            v = x[xi + 4]; a0_4 += e0 * v;
-            v = x[xi + 27]; a0_5 += e0 * v;
-            v = x[xi + 28]; a0_6 += e0 * v;
-            v = x[xi + 29]; a0_7 += e0 * v;
-            v = x[xi + 30]; a0_8 += e0 * v;
-            v = x[xi + 31]; a0_9 += e0 * v;
-            v = x[xi + 54]; a0_10 += e0 * v;
-            v = x[xi + 55]; a0_11 += e0 * v;
-            v = x[xi + 56]; a0_12 += e0 * v;
-            v = x[xi + 57]; a0_13 += e0 * v;
-            v = x[xi + 58]; a0_14 += e0 * v;
-            v = x[xi + 81]; a0_15 += e0 * v;
-            v = x[xi + 82]; a0_16 += e0 * v;
-            v = x[xi + 83]; a0_17 += e0 * v;
-            v = x[xi + 84]; a0_18 += e0 * v;
-            v = x[xi + 85]; a0_19 += e0 * v;
-            v = x[xi + 108]; a0_20 += e0 * v;
-            v = x[xi + 109]; a0_21 += e0 * v;
-            v = x[xi + 110]; a0_22 += e0 * v;
-            v = x[xi + 111]; a0_23 += e0 * v;
-            v = x[xi + 112]; a0_24 += e0 * v;
-          }
-          for (let ox = xz; ox < 27; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox];
-            const ix = ox - 2;
-            const q0 = ix >= 0 && ix < 27, q1 = ix + 1 >= 0 && ix + 1 < 27, q2 = ix + 2 >= 0 && ix + 2 < 27, q3 = ix + 3 >= 0 && ix + 3 < 27, q4 = ix + 4 >= 0 && ix + 4 < 27;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; }
-            if (r0 && q3) { const v = x[xi + 3]; a0_3 += e0 * v; }
-            if (r0 && q4) { const v = x[xi + 4]; a0_4 += e0 * v; }
-            if (r1 && q0) { const v = x[xi + 27]; a0_5 += e0 * v; }
-            if (r1 && q1) { const v = x[xi + 28]; a0_6 += e0 * v; }
-            if (r1 && q2) { const v = x[xi + 29]; a0_7 += e0 * v; }
-            if (r1 && q3) { const v = x[xi + 30]; a0_8 += e0 * v; }
-            if (r1 && q4) { const v = x[xi + 31]; a0_9 += e0 * v; }
-            if (r2 && q0) { const v = x[xi + 54]; a0_10 += e0 * v; }
-            if (r2 && q1) { const v = x[xi + 55]; a0_11 += e0 * v; }
-            if (r2 && q2) { const v = x[xi + 56]; a0_12 += e0 * v; }
-            if (r2 && q3) { const v = x[xi + 57]; a0_13 += e0 * v; }
-            if (r2 && q4) { const v = x[xi + 58]; a0_14 += e0 * v; }
-            if (r3 && q0) { const v = x[xi + 81]; a0_15 += e0 * v; }
-            if (r3 && q1) { const v = x[xi + 82]; a0_16 += e0 * v; }
-            if (r3 && q2) { const v = x[xi + 83]; a0_17 += e0 * v; }
-            if (r3 && q3) { const v = x[xi + 84]; a0_18 += e0 * v; }
-            if (r3 && q4) { const v = x[xi + 85]; a0_19 += e0 * v; }
-            if (r4 && q0) { const v = x[xi + 108]; a0_20 += e0 * v; }
-            if (r4 && q1) { const v = x[xi + 109]; a0_21 += e0 * v; }
-            if (r4 && q2) { const v = x[xi + 110]; a0_22 += e0 * v; }
-            if (r4 && q3) { const v = x[xi + 111]; a0_23 += e0 * v; }
-            if (r4 && q4) { const v = x[xi + 112]; a0_24 += e0 * v; }
-          }
+      for (let iy = 0; iy < 27; iy++) {
+        const from = xb + c * 729 + iy * 27, to = c * 961 + iy * 31 + 64;
+        for (let ix = 0; ix < 27; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 2400 + c * 25 + 34944] = a0_0; grad[f * 2400 + c * 25 + 34945] = a0_1; grad[f * 2400 + c * 25 + 34946] = a0_2; grad[f * 2400 + c * 25 + 34947] = a0_3; grad[f * 2400 + c * 25 + 34948] = a0_4;
-      grad[f * 2400 + c * 25 + 34949] = a0_5; grad[f * 2400 + c * 25 + 34950] = a0_6; grad[f * 2400 + c * 25 + 34951] = a0_7; grad[f * 2400 + c * 25 + 34952] = a0_8; grad[f * 2400 + c * 25 + 34953] = a0_9;
-      grad[f * 2400 + c * 25 + 34954] = a0_10; grad[f * 2400 + c * 25 + 34955] = a0_11; grad[f * 2400 + c * 25 + 34956] = a0_12; grad[f * 2400 + c * 25 + 34957] = a0_13; grad[f * 2400 + c * 25 + 34958] = a0_14;
-      grad[f * 2400 + c * 25 + 34959] = a0_15; grad[f * 2400 + c * 25 + 34960] = a0_16; grad[f * 2400 + c * 25 + 34961] = a0_17; grad[f * 2400 + c * 25 + 34962] = a0_18; grad[f * 2400 + c * 25 + 34963] = a0_19;
-      grad[f * 2400 + c * 25 + 34964] = a0_20; grad[f * 2400 + c * 25 + 34965] = a0_21; grad[f * 2400 + c * 25 + 34966] = a0_22; grad[f * 2400 + c * 25 + 34967] = a0_23; grad[f * 2400 + c * 25 + 34968] = a0_24;
+    }
+    for (let f = 0; f < 256; f++) {
+      for (let c = 0; c < 96; c++) {
+        {
+          let a0 = grad[f * 2400 + c * 25 + 34944], a1 = grad[f * 2400 + c * 25 + 34945], a2 = grad[f * 2400 + c * 25 + 34946], a3 = grad[f * 2400 + c * 25 + 34947], a4 = grad[f * 2400 + c * 25 + 34948];
+          let a5 = grad[f * 2400 + c * 25 + 34949], a6 = grad[f * 2400 + c * 25 + 34950], a7 = grad[f * 2400 + c * 25 + 34951], a8 = grad[f * 2400 + c * 25 + 34952], a9 = grad[f * 2400 + c * 25 + 34953];
+          let a10 = grad[f * 2400 + c * 25 + 34954], a11 = grad[f * 2400 + c * 25 + 34955], a12 = grad[f * 2400 + c * 25 + 34956], a13 = grad[f * 2400 + c * 25 + 34957], a14 = grad[f * 2400 + c * 25 + 34958];
+          let a15 = grad[f * 2400 + c * 25 + 34959], a16 = grad[f * 2400 + c * 25 + 34960], a17 = grad[f * 2400 + c * 25 + 34961], a18 = grad[f * 2400 + c * 25 + 34962], a19 = grad[f * 2400 + c * 25 + 34963];
+          let a20 = grad[f * 2400 + c * 25 + 34964], a21 = grad[f * 2400 + c * 25 + 34965], a22 = grad[f * 2400 + c * 25 + 34966], a23 = grad[f * 2400 + c * 25 + 34967], a24 = grad[f * 2400 + c * 25 + 34968];
+          for (let oy = 0; oy < 27; oy++) {
+            const er = gb + f * 729 + oy * 27, xr = c * 961 + oy * 31;
+            for (let ox = 0; ox < 27; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2]; a3 += e * xp[xi + 3]; a4 += e * xp[xi + 4];
+              a5 += e * xp[xi + 31]; a6 += e * xp[xi + 32]; a7 += e * xp[xi + 33]; a8 += e * xp[xi + 34]; a9 += e * xp[xi + 35];
+              a10 += e * xp[xi + 62]; a11 += e * xp[xi + 63]; a12 += e * xp[xi + 64]; a13 += e * xp[xi + 65]; a14 += e * xp[xi + 66];
+              a15 += e * xp[xi + 93]; a16 += e * xp[xi + 94]; a17 += e * xp[xi + 95]; a18 += e * xp[xi + 96]; a19 += e * xp[xi + 97];
+              a20 += e * xp[xi + 124]; a21 += e * xp[xi + 125]; a22 += e * xp[xi + 126]; a23 += e * xp[xi + 127]; a24 += e * xp[xi + 128];
+            }
+          }
+          grad[f * 2400 + c * 25 + 34944] = a0; grad[f * 2400 + c * 25 + 34945] = a1; grad[f * 2400 + c * 25 + 34946] = a2; grad[f * 2400 + c * 25 + 34947] = a3; grad[f * 2400 + c * 25 + 34948] = a4;
+          grad[f * 2400 + c * 25 + 34949] = a5; grad[f * 2400 + c * 25 + 34950] = a6; grad[f * 2400 + c * 25 + 34951] = a7; grad[f * 2400 + c * 25 + 34952] = a8; grad[f * 2400 + c * 25 + 34953] = a9;
+          grad[f * 2400 + c * 25 + 34954] = a10; grad[f * 2400 + c * 25 + 34955] = a11; grad[f * 2400 + c * 25 + 34956] = a12; grad[f * 2400 + c * 25 + 34957] = a13; grad[f * 2400 + c * 25 + 34958] = a14;
+          grad[f * 2400 + c * 25 + 34959] = a15; grad[f * 2400 + c * 25 + 34960] = a16; grad[f * 2400 + c * 25 + 34961] = a17; grad[f * 2400 + c * 25 + 34962] = a18; grad[f * 2400 + c * 25 + 34963] = a19;
+          grad[f * 2400 + c * 25 + 34964] = a20; grad[f * 2400 + c * 25 + 34965] = a21; grad[f * 2400 + c * 25 + 34966] = a22; grad[f * 2400 + c * 25 + 34967] = a23; grad[f * 2400 + c * 25 + 34968] = a24;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * conv2 backward, input: dx (96x27x27) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function conv2_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, dxp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 69984, mb = 0;
-    // dz of sample b, padded with zeros: 2 row(s) above, 2 below, 2 column(s) left, 2 right
-    e.fill(0, 0, 246016);
+    const db = b * 69984, gb = b * 186624, tb = 0;
+    // the input gradient of sample b, zero-padded like the input (31x31 per channel)
+    dxp.fill(0, tb, tb + 92256);
     for (let f = 0; f < 256; f++) {
+      const wf = f * 2400 + 34944, gf = gb + f * 729;
       for (let oy = 0; oy < 27; oy++) {
-        const s = b * 186624 + f * 729 + oy * 27, d = f * 961 + oy * 31 + 64;
+        const tr = tb + oy * 31, er = gf + oy * 27;
         for (let ox = 0; ox < 27; ox++) {
-          e[d + ox] = dz[s + ox];
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          for (let c = 0, tc = ti, wc = wf; c < 96; c++, tc += 961, wc += 25) {
+            dxp[tc] += e * p[wc]; dxp[tc + 1] += e * p[wc + 1]; dxp[tc + 2] += e * p[wc + 2]; dxp[tc + 3] += e * p[wc + 3]; dxp[tc + 4] += e * p[wc + 4];
+            dxp[tc + 31] += e * p[wc + 5]; dxp[tc + 32] += e * p[wc + 6]; dxp[tc + 33] += e * p[wc + 7]; dxp[tc + 34] += e * p[wc + 8]; dxp[tc + 35] += e * p[wc + 9];
+            dxp[tc + 62] += e * p[wc + 10]; dxp[tc + 63] += e * p[wc + 11]; dxp[tc + 64] += e * p[wc + 12]; dxp[tc + 65] += e * p[wc + 13]; dxp[tc + 66] += e * p[wc + 14];
+            dxp[tc + 93] += e * p[wc + 15]; dxp[tc + 94] += e * p[wc + 16]; dxp[tc + 95] += e * p[wc + 17]; dxp[tc + 96] += e * p[wc + 18]; dxp[tc + 97] += e * p[wc + 19];
+            dxp[tc + 124] += e * p[wc + 20]; dxp[tc + 125] += e * p[wc + 21]; dxp[tc + 126] += e * p[wc + 22]; dxp[tc + 127] += e * p[wc + 23]; dxp[tc + 128] += e * p[wc + 24];
+          }
         }
       }
     }
-    for (let c = 0; c < 96; c += 4) {
-      const dc = db + c * 729, wc = c * 25 + 34944;
-      for (let ty = 0; ty < 27; ty++) {
-        const dr = dc + ty * 27, gr = mb + ty * 31 + 64;
-        for (let tx = 0; tx < 27; tx++) {
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 256; f++, gf += 961, wf += 2400) {
-            let v: number;
-            v = e[gf + 64]; s0 += v * p[wf]; s1 += v * p[wf + 25]; s2 += v * p[wf + 50]; s3 += v * p[wf + 75];
-            v = e[gf + 63]; s0 += v * p[wf + 1]; s1 += v * p[wf + 26]; s2 += v * p[wf + 51]; s3 += v * p[wf + 76];
-            v = e[gf + 62]; s0 += v * p[wf + 2]; s1 += v * p[wf + 27]; s2 += v * p[wf + 52]; s3 += v * p[wf + 77];
-            v = e[gf + 61]; s0 += v * p[wf + 3]; s1 += v * p[wf + 28]; s2 += v * p[wf + 53]; s3 += v * p[wf + 78];
-            v = e[gf + 60]; s0 += v * p[wf + 4]; s1 += v * p[wf + 29]; s2 += v * p[wf + 54]; s3 += v * p[wf + 79];
-            v = e[gf + 33]; s0 += v * p[wf + 5]; s1 += v * p[wf + 30]; s2 += v * p[wf + 55]; s3 += v * p[wf + 80];
-            v = e[gf + 32]; s0 += v * p[wf + 6]; s1 += v * p[wf + 31]; s2 += v * p[wf + 56]; s3 += v * p[wf + 81];
-            v = e[gf + 31]; s0 += v * p[wf + 7]; s1 += v * p[wf + 32]; s2 += v * p[wf + 57]; s3 += v * p[wf + 82];
-            v = e[gf + 30]; s0 += v * p[wf + 8]; s1 += v * p[wf + 33]; s2 += v * p[wf + 58]; s3 += v * p[wf + 83];
-            v = e[gf + 29]; s0 += v * p[wf + 9]; s1 += v * p[wf + 34]; s2 += v * p[wf + 59]; s3 += v * p[wf + 84];
-            v = e[gf + 2]; s0 += v * p[wf + 10]; s1 += v * p[wf + 35]; s2 += v * p[wf + 60]; s3 += v * p[wf + 85];
-            v = e[gf + 1]; s0 += v * p[wf + 11]; s1 += v * p[wf + 36]; s2 += v * p[wf + 61]; s3 += v * p[wf + 86];
-            v = e[gf]; s0 += v * p[wf + 12]; s1 += v * p[wf + 37]; s2 += v * p[wf + 62]; s3 += v * p[wf + 87];
-            v = e[gf - 1]; s0 += v * p[wf + 13]; s1 += v * p[wf + 38]; s2 += v * p[wf + 63]; s3 += v * p[wf + 88];
-            v = e[gf - 2]; s0 += v * p[wf + 14]; s1 += v * p[wf + 39]; s2 += v * p[wf + 64]; s3 += v * p[wf + 89];
-            v = e[gf - 29]; s0 += v * p[wf + 15]; s1 += v * p[wf + 40]; s2 += v * p[wf + 65]; s3 += v * p[wf + 90];
-            v = e[gf - 30]; s0 += v * p[wf + 16]; s1 += v * p[wf + 41]; s2 += v * p[wf + 66]; s3 += v * p[wf + 91];
-            v = e[gf - 31]; s0 += v * p[wf + 17]; s1 += v * p[wf + 42]; s2 += v * p[wf + 67]; s3 += v * p[wf + 92];
-            v = e[gf - 32]; s0 += v * p[wf + 18]; s1 += v * p[wf + 43]; s2 += v * p[wf + 68]; s3 += v * p[wf + 93];
-            v = e[gf - 33]; s0 += v * p[wf + 19]; s1 += v * p[wf + 44]; s2 += v * p[wf + 69]; s3 += v * p[wf + 94];
-            v = e[gf - 60]; s0 += v * p[wf + 20]; s1 += v * p[wf + 45]; s2 += v * p[wf + 70]; s3 += v * p[wf + 95];
-            v = e[gf - 61]; s0 += v * p[wf + 21]; s1 += v * p[wf + 46]; s2 += v * p[wf + 71]; s3 += v * p[wf + 96];
-            v = e[gf - 62]; s0 += v * p[wf + 22]; s1 += v * p[wf + 47]; s2 += v * p[wf + 72]; s3 += v * p[wf + 97];
-            v = e[gf - 63]; s0 += v * p[wf + 23]; s1 += v * p[wf + 48]; s2 += v * p[wf + 73]; s3 += v * p[wf + 98];
-            v = e[gf - 64]; s0 += v * p[wf + 24]; s1 += v * p[wf + 49]; s2 += v * p[wf + 74]; s3 += v * p[wf + 99];
-          }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 729] = s1;
-          dx[dr + tx + 1458] = s2;
-          dx[dr + tx + 2187] = s3;
+    // crop the padding away
+    for (let c = 0; c < 96; c++) {
+      for (let iy = 0; iy < 27; iy++) {
+        const from = c * 961 + iy * 31 + 64, to = db + c * 729 + iy * 27;
+        for (let ix = 0; ix < 27; ix++) {
+          dx[to + ix] = dxp[from + ix];
         }
       }
     }
@@ -1234,134 +686,85 @@ function pool2_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 // ---- conv3 + relu3 ----
 
-// conv3 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const conv3_fwd_edges: readonly number[] = [0, 1, 0, 13, 12, 13, 0, 13, 1, 12, 0, 1, 1, 12, 12, 13];
 /**
  * conv3 forward: 256x13x13 -> 384x13x13, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [384][256][3][3] at p[649600], bias at p[1534336].
- * Interior rows 1..11, columns 1..11: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function conv3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a4, y = ws.a5, n = ws.batch;
+  const x = ws.a4, y = ws.a5, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 43264, yb = b * 64896;
-    for (let f = 0; f < 384; f += 4) {
-      const wf = f * 2304 + 649600;
-      const b0 = p[f + 1534336], b1 = p[f + 1534337], b2 = p[f + 1534338], b3 = p[f + 1534339];
-      for (let oy = 1; oy < 12; oy++) {
-        const xr = xb + oy * 13 - 14;
-        const yr = yb + f * 169 + oy * 13;
-        for (let ox = 1; ox < 11; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 256; c++) {
-            const xc = xi + c * 169, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2304]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4608]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6912]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2305]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4609]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6913]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2306]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4610]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6914]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 13]; v1 = x[xc + 14];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2307]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4611]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6915]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 14]; v1 = x[xc + 15];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2308]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4612]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6916]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 15]; v1 = x[xc + 16];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2309]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4613]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6917]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 26]; v1 = x[xc + 27];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2310]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4614]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6918]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 27]; v1 = x[xc + 28];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2311]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4615]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6919]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 28]; v1 = x[xc + 29];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2312]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4616]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6920]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 169] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 170] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 338] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 339] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 507] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 508] = s3_1 < 0 ? 0 : s3_1;
-        }
-        {
-          const ox = 11;
-          const xi = xr + ox;
-          let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
-          for (let c = 0; c < 256; c++) {
-            const xc = xi + c * 169, wc = wf + c * 9;
-            let v = 0;
-            v = x[xc]; s0 += v * p[wc]; s1 += v * p[wc + 2304]; s2 += v * p[wc + 4608]; s3 += v * p[wc + 6912];
-            v = x[xc + 1]; s0 += v * p[wc + 1]; s1 += v * p[wc + 2305]; s2 += v * p[wc + 4609]; s3 += v * p[wc + 6913];
-            v = x[xc + 2]; s0 += v * p[wc + 2]; s1 += v * p[wc + 2306]; s2 += v * p[wc + 4610]; s3 += v * p[wc + 6914];
-            v = x[xc + 13]; s0 += v * p[wc + 3]; s1 += v * p[wc + 2307]; s2 += v * p[wc + 4611]; s3 += v * p[wc + 6915];
-            v = x[xc + 14]; s0 += v * p[wc + 4]; s1 += v * p[wc + 2308]; s2 += v * p[wc + 4612]; s3 += v * p[wc + 6916];
-            v = x[xc + 15]; s0 += v * p[wc + 5]; s1 += v * p[wc + 2309]; s2 += v * p[wc + 4613]; s3 += v * p[wc + 6917];
-            v = x[xc + 26]; s0 += v * p[wc + 6]; s1 += v * p[wc + 2310]; s2 += v * p[wc + 4614]; s3 += v * p[wc + 6918];
-            v = x[xc + 27]; s0 += v * p[wc + 7]; s1 += v * p[wc + 2311]; s2 += v * p[wc + 4615]; s3 += v * p[wc + 6919];
-            v = x[xc + 28]; s0 += v * p[wc + 8]; s1 += v * p[wc + 2312]; s2 += v * p[wc + 4616]; s3 += v * p[wc + 6920];
-          }
-          y[yr + ox] = s0 < 0 ? 0 : s0;
-          y[yr + ox + 169] = s1 < 0 ? 0 : s1;
-          y[yr + ox + 338] = s2 < 0 ? 0 : s2;
-          y[yr + ox + 507] = s3 < 0 ? 0 : s3;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (15x15 per channel)
+    xp.fill(0, 0, 57600);
+    for (let c = 0; c < 256; c++) {
+      for (let iy = 0; iy < 13; iy++) {
+        const from = xb + c * 169 + iy * 13, to = c * 225 + iy * 15 + 16;
+        for (let ix = 0; ix < 13; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = conv3_fwd_edges[e], y1 = conv3_fwd_edges[e + 1], x0 = conv3_fwd_edges[e + 2], x1 = conv3_fwd_edges[e + 3];
-      for (let f = 0; f < 384; f++) {
-        const wf = f * 2304 + 649600, yf = yb + f * 169;
-        const bf = p[f + 1534336];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 256; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 13) continue;
-                const xr = xb + c * 169 + iy * 13;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 13) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 384; o++) {
+      const wo = o * 2304 + 649600;
+      const i0 = p[o + 1534336];
+      for (let oy = 0; oy < 13; oy++) {
+        const sr = oy * 15, dr = yb + o * 169 + oy * 13;
+        for (let ox = 0; ox < 12; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 256; r++) {
+            const sc = si + r * 225, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 13 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 15], v1 = xp[sc + 16], v2 = xp[sc + 17], v3 = xp[sc + 18], v4 = xp[sc + 19], v5 = xp[sc + 20];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 30], v1 = xp[sc + 31], v2 = xp[sc + 32], v3 = xp[sc + 33], v4 = xp[sc + 34], v5 = xp[sc + 35];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
+        }
+        {
+          const si = sr + 12;
+          let s0 = i0;
+          for (let r = 0; r < 256; r++) {
+            const sc = si + r * 225, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2];
+              { const t = p[wr]; s0 += v0 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; }
+            }
+            {
+              const v0 = xp[sc + 15], v1 = xp[sc + 16], v2 = xp[sc + 17];
+              { const t = p[wr + 3]; s0 += v0 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; }
+            }
+            {
+              const v0 = xp[sc + 30], v1 = xp[sc + 31], v2 = xp[sc + 32];
+              { const t = p[wr + 6]; s0 += v0 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; }
+            }
+          }
+          y[dr + 12] = s0 < 0 ? 0 : s0;
         }
       }
     }
@@ -1369,12 +772,12 @@ function conv3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * conv3 backward, dz = dy * relu'(y) (384x13x13):
- * db: sums of dz; dw: correlation of the input (256x13x13) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * conv3 backward, parameters: dz = dy * relu'(y) (384x13x13), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 3x3 taps per pass, 8 position(s) at a time.
  */
-function conv3_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a4, dz = ws.g0, dx = ws.g1, y = ws.a5, e = ws.e0, n = ws.batch;
+function conv3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a4, dz = ws.g0, y = ws.a5, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 64896; i++) {
     const v = y[i];
@@ -1391,109 +794,179 @@ function conv3_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 1534336] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 384; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 649600, 1534336);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 43264, gb = b * 64896;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (15x15 per channel)
+    xp.fill(0, 0, 57600);
     for (let c = 0; c < 256; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 43264 + c * 169, gf = b * 64896 + f * 169;
-        for (let oy = 0; oy < 13; oy++) {
-          const xr = xc + oy * 13 - 14, gr = gf + oy * 13;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 13, r1 = iy + 1 >= 0 && iy + 1 < 13, r2 = iy + 2 >= 0 && iy + 2 < 13;
-          const inside = oy >= 1 && oy < 12;
-          const xa = inside ? 1 : 13, xz = inside ? 12 : 13;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 169];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 13, q1 = ix + 1 >= 0 && ix + 1 < 13, q2 = ix + 2 >= 0 && ix + 2 < 13;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 13]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 14]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 15]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 26]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 27]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 28]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 169];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 13]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 14]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 15]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 26]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 27]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 28]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 13; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 169];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 13, q1 = ix + 1 >= 0 && ix + 1 < 13, q2 = ix + 2 >= 0 && ix + 2 < 13;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 13]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 14]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 15]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 26]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 27]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 28]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 13; iy++) {
+        const from = xb + c * 169 + iy * 13, to = c * 225 + iy * 15 + 16;
+        for (let ix = 0; ix < 13; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 2304 + c * 9 + 649600] = a0_0; grad[f * 2304 + c * 9 + 649601] = a0_1; grad[f * 2304 + c * 9 + 649602] = a0_2;
-      grad[f * 2304 + c * 9 + 649603] = a0_3; grad[f * 2304 + c * 9 + 649604] = a0_4; grad[f * 2304 + c * 9 + 649605] = a0_5;
-      grad[f * 2304 + c * 9 + 649606] = a0_6; grad[f * 2304 + c * 9 + 649607] = a0_7; grad[f * 2304 + c * 9 + 649608] = a0_8;
-      grad[f * 2304 + c * 9 + 651904] = a1_0; grad[f * 2304 + c * 9 + 651905] = a1_1; grad[f * 2304 + c * 9 + 651906] = a1_2;
-      grad[f * 2304 + c * 9 + 651907] = a1_3; grad[f * 2304 + c * 9 + 651908] = a1_4; grad[f * 2304 + c * 9 + 651909] = a1_5;
-      grad[f * 2304 + c * 9 + 651910] = a1_6; grad[f * 2304 + c * 9 + 651911] = a1_7; grad[f * 2304 + c * 9 + 651912] = a1_8;
+    }
+    for (let f = 0; f < 384; f++) {
+      for (let c = 0; c < 256; c++) {
+        {
+          let a0 = grad[f * 2304 + c * 9 + 649600], a1 = grad[f * 2304 + c * 9 + 649601], a2 = grad[f * 2304 + c * 9 + 649602];
+          let a3 = grad[f * 2304 + c * 9 + 649603], a4 = grad[f * 2304 + c * 9 + 649604], a5 = grad[f * 2304 + c * 9 + 649605];
+          let a6 = grad[f * 2304 + c * 9 + 649606], a7 = grad[f * 2304 + c * 9 + 649607], a8 = grad[f * 2304 + c * 9 + 649608];
+          for (let oy = 0; oy < 13; oy++) {
+            const er = gb + f * 169 + oy * 13, xr = c * 225 + oy * 15;
+            for (let ox = 0; ox < 8; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7], v8 = xp[xi + 8], v9 = xp[xi + 9];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7;
+                a0 += e6 * v6; a1 += e6 * v7; a2 += e6 * v8;
+                a0 += e7 * v7; a1 += e7 * v8; a2 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 15], v1 = xp[xi + 16], v2 = xp[xi + 17], v3 = xp[xi + 18], v4 = xp[xi + 19], v5 = xp[xi + 20], v6 = xp[xi + 21], v7 = xp[xi + 22], v8 = xp[xi + 23], v9 = xp[xi + 24];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+                a3 += e5 * v5; a4 += e5 * v6; a5 += e5 * v7;
+                a3 += e6 * v6; a4 += e6 * v7; a5 += e6 * v8;
+                a3 += e7 * v7; a4 += e7 * v8; a5 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 30], v1 = xp[xi + 31], v2 = xp[xi + 32], v3 = xp[xi + 33], v4 = xp[xi + 34], v5 = xp[xi + 35], v6 = xp[xi + 36], v7 = xp[xi + 37], v8 = xp[xi + 38], v9 = xp[xi + 39];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+                a6 += e5 * v5; a7 += e5 * v6; a8 += e5 * v7;
+                a6 += e6 * v6; a7 += e6 * v7; a8 += e6 * v8;
+                a6 += e7 * v7; a7 += e7 * v8; a8 += e7 * v9;
+              }
+            }
+            {
+              const e0 = dz[er + 8], e1 = dz[er + 9], e2 = dz[er + 10], e3 = dz[er + 11], e4 = dz[er + 12];
+              const xi = xr + 8;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+              }
+              {
+                const v0 = xp[xi + 15], v1 = xp[xi + 16], v2 = xp[xi + 17], v3 = xp[xi + 18], v4 = xp[xi + 19], v5 = xp[xi + 20], v6 = xp[xi + 21];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+              }
+              {
+                const v0 = xp[xi + 30], v1 = xp[xi + 31], v2 = xp[xi + 32], v3 = xp[xi + 33], v4 = xp[xi + 34], v5 = xp[xi + 35], v6 = xp[xi + 36];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+              }
+            }
+          }
+          grad[f * 2304 + c * 9 + 649600] = a0; grad[f * 2304 + c * 9 + 649601] = a1; grad[f * 2304 + c * 9 + 649602] = a2;
+          grad[f * 2304 + c * 9 + 649603] = a3; grad[f * 2304 + c * 9 + 649604] = a4; grad[f * 2304 + c * 9 + 649605] = a5;
+          grad[f * 2304 + c * 9 + 649606] = a6; grad[f * 2304 + c * 9 + 649607] = a7; grad[f * 2304 + c * 9 + 649608] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * conv3 backward, input: dx (256x13x13) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 1x1.
+ */
+function conv3_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 43264, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 86400);
-    for (let f = 0; f < 384; f++) {
-      for (let oy = 0; oy < 13; oy++) {
-        const s = b * 64896 + f * 169 + oy * 13, d = f * 225 + oy * 15 + 16;
-        for (let ox = 0; ox < 13; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 43264, gb = b * 64896;
+    // dz of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (15x15 per channel)
+    ep.fill(0, 0, 86400);
+    for (let c = 0; c < 384; c++) {
+      for (let iy = 0; iy < 13; iy++) {
+        const from = gb + c * 169 + iy * 13, to = c * 225 + iy * 15 + 16;
+        for (let ix = 0; ix < 13; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 256; c += 4) {
-      const dc = db + c * 169, wc = c * 9 + 649600;
-      for (let ty = 0; ty < 13; ty++) {
-        const dr = dc + ty * 13, gr = mb + ty * 15 + 16;
-        for (let tx = 0; tx < 13; tx++) {
+    for (let o = 0; o < 256; o++) {
+      const wo = o * 9 + 649608;
+      for (let oy = 0; oy < 13; oy++) {
+        const sr = oy * 15, dr = db + o * 169 + oy * 13;
+        for (let ox = 0; ox < 12; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 384; f++, gf += 225, wf += 2304) {
-            let v: number;
-            v = e[gf + 16]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 15]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 14]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 14]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 15]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 16]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
+          for (let r = 0; r < 384; r++) {
+            const sc = si + r * 225, wr = wo + r * 2304;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3], v4 = ep[sc + 4], v5 = ep[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 15], v1 = ep[sc + 16], v2 = ep[sc + 17], v3 = ep[sc + 18], v4 = ep[sc + 19], v5 = ep[sc + 20];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 30], v1 = ep[sc + 31], v2 = ep[sc + 32], v3 = ep[sc + 33], v4 = ep[sc + 34], v5 = ep[sc + 35];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 169] = s1;
-          dx[dr + tx + 338] = s2;
-          dx[dr + tx + 507] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
+        }
+        {
+          const si = sr + 12;
+          let s0 = 0;
+          for (let r = 0; r < 384; r++) {
+            const sc = si + r * 225, wr = wo + r * 2304;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2];
+              { const t = p[wr]; s0 += v0 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; }
+            }
+            {
+              const v0 = ep[sc + 15], v1 = ep[sc + 16], v2 = ep[sc + 17];
+              { const t = p[wr - 3]; s0 += v0 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; }
+            }
+            {
+              const v0 = ep[sc + 30], v1 = ep[sc + 31], v2 = ep[sc + 32];
+              { const t = p[wr - 6]; s0 += v0 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; }
+            }
+          }
+          dx[dr + 12] = s0;
         }
       }
     }
@@ -1502,134 +975,85 @@ function conv3_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
 
 // ---- conv4 + relu4 ----
 
-// conv4 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const conv4_fwd_edges: readonly number[] = [0, 1, 0, 13, 12, 13, 0, 13, 1, 12, 0, 1, 1, 12, 12, 13];
 /**
  * conv4 forward: 384x13x13 -> 384x13x13, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [384][384][3][3] at p[1534720], bias at p[2861824].
- * Interior rows 1..11, columns 1..11: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function conv4_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a5, y = ws.a6, n = ws.batch;
+  const x = ws.a5, y = ws.a6, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 64896, yb = b * 64896;
-    for (let f = 0; f < 384; f += 4) {
-      const wf = f * 3456 + 1534720;
-      const b0 = p[f + 2861824], b1 = p[f + 2861825], b2 = p[f + 2861826], b3 = p[f + 2861827];
-      for (let oy = 1; oy < 12; oy++) {
-        const xr = xb + oy * 13 - 14;
-        const yr = yb + f * 169 + oy * 13;
-        for (let ox = 1; ox < 11; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 384; c++) {
-            const xc = xi + c * 169, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3456]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6912]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10368]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3457]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6913]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10369]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3458]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6914]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10370]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 13]; v1 = x[xc + 14];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3459]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6915]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10371]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 14]; v1 = x[xc + 15];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3460]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6916]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10372]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 15]; v1 = x[xc + 16];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3461]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6917]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10373]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 26]; v1 = x[xc + 27];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3462]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6918]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10374]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 27]; v1 = x[xc + 28];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3463]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6919]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10375]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 28]; v1 = x[xc + 29];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3464]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6920]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10376]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 169] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 170] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 338] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 339] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 507] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 508] = s3_1 < 0 ? 0 : s3_1;
-        }
-        {
-          const ox = 11;
-          const xi = xr + ox;
-          let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
-          for (let c = 0; c < 384; c++) {
-            const xc = xi + c * 169, wc = wf + c * 9;
-            let v = 0;
-            v = x[xc]; s0 += v * p[wc]; s1 += v * p[wc + 3456]; s2 += v * p[wc + 6912]; s3 += v * p[wc + 10368];
-            v = x[xc + 1]; s0 += v * p[wc + 1]; s1 += v * p[wc + 3457]; s2 += v * p[wc + 6913]; s3 += v * p[wc + 10369];
-            v = x[xc + 2]; s0 += v * p[wc + 2]; s1 += v * p[wc + 3458]; s2 += v * p[wc + 6914]; s3 += v * p[wc + 10370];
-            v = x[xc + 13]; s0 += v * p[wc + 3]; s1 += v * p[wc + 3459]; s2 += v * p[wc + 6915]; s3 += v * p[wc + 10371];
-            v = x[xc + 14]; s0 += v * p[wc + 4]; s1 += v * p[wc + 3460]; s2 += v * p[wc + 6916]; s3 += v * p[wc + 10372];
-            v = x[xc + 15]; s0 += v * p[wc + 5]; s1 += v * p[wc + 3461]; s2 += v * p[wc + 6917]; s3 += v * p[wc + 10373];
-            v = x[xc + 26]; s0 += v * p[wc + 6]; s1 += v * p[wc + 3462]; s2 += v * p[wc + 6918]; s3 += v * p[wc + 10374];
-            v = x[xc + 27]; s0 += v * p[wc + 7]; s1 += v * p[wc + 3463]; s2 += v * p[wc + 6919]; s3 += v * p[wc + 10375];
-            v = x[xc + 28]; s0 += v * p[wc + 8]; s1 += v * p[wc + 3464]; s2 += v * p[wc + 6920]; s3 += v * p[wc + 10376];
-          }
-          y[yr + ox] = s0 < 0 ? 0 : s0;
-          y[yr + ox + 169] = s1 < 0 ? 0 : s1;
-          y[yr + ox + 338] = s2 < 0 ? 0 : s2;
-          y[yr + ox + 507] = s3 < 0 ? 0 : s3;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (15x15 per channel)
+    xp.fill(0, 0, 86400);
+    for (let c = 0; c < 384; c++) {
+      for (let iy = 0; iy < 13; iy++) {
+        const from = xb + c * 169 + iy * 13, to = c * 225 + iy * 15 + 16;
+        for (let ix = 0; ix < 13; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = conv4_fwd_edges[e], y1 = conv4_fwd_edges[e + 1], x0 = conv4_fwd_edges[e + 2], x1 = conv4_fwd_edges[e + 3];
-      for (let f = 0; f < 384; f++) {
-        const wf = f * 3456 + 1534720, yf = yb + f * 169;
-        const bf = p[f + 2861824];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 384; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 13) continue;
-                const xr = xb + c * 169 + iy * 13;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 13) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 384; o++) {
+      const wo = o * 3456 + 1534720;
+      const i0 = p[o + 2861824];
+      for (let oy = 0; oy < 13; oy++) {
+        const sr = oy * 15, dr = yb + o * 169 + oy * 13;
+        for (let ox = 0; ox < 12; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 384; r++) {
+            const sc = si + r * 225, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 13 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 15], v1 = xp[sc + 16], v2 = xp[sc + 17], v3 = xp[sc + 18], v4 = xp[sc + 19], v5 = xp[sc + 20];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 30], v1 = xp[sc + 31], v2 = xp[sc + 32], v3 = xp[sc + 33], v4 = xp[sc + 34], v5 = xp[sc + 35];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
+        }
+        {
+          const si = sr + 12;
+          let s0 = i0;
+          for (let r = 0; r < 384; r++) {
+            const sc = si + r * 225, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2];
+              { const t = p[wr]; s0 += v0 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; }
+            }
+            {
+              const v0 = xp[sc + 15], v1 = xp[sc + 16], v2 = xp[sc + 17];
+              { const t = p[wr + 3]; s0 += v0 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; }
+            }
+            {
+              const v0 = xp[sc + 30], v1 = xp[sc + 31], v2 = xp[sc + 32];
+              { const t = p[wr + 6]; s0 += v0 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; }
+            }
+          }
+          y[dr + 12] = s0 < 0 ? 0 : s0;
         }
       }
     }
@@ -1637,12 +1061,12 @@ function conv4_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * conv4 backward, dz = dy * relu'(y) (384x13x13):
- * db: sums of dz; dw: correlation of the input (384x13x13) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * conv4 backward, parameters: dz = dy * relu'(y) (384x13x13), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 3x3 taps per pass, 8 position(s) at a time.
  */
-function conv4_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a5, dz = ws.g1, dx = ws.g0, y = ws.a6, e = ws.e0, n = ws.batch;
+function conv4_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a5, dz = ws.g1, y = ws.a6, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 64896; i++) {
     const v = y[i];
@@ -1659,109 +1083,179 @@ function conv4_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 2861824] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 384; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 1534720, 2861824);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 64896, gb = b * 64896;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (15x15 per channel)
+    xp.fill(0, 0, 86400);
     for (let c = 0; c < 384; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 64896 + c * 169, gf = b * 64896 + f * 169;
-        for (let oy = 0; oy < 13; oy++) {
-          const xr = xc + oy * 13 - 14, gr = gf + oy * 13;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 13, r1 = iy + 1 >= 0 && iy + 1 < 13, r2 = iy + 2 >= 0 && iy + 2 < 13;
-          const inside = oy >= 1 && oy < 12;
-          const xa = inside ? 1 : 13, xz = inside ? 12 : 13;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 169];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 13, q1 = ix + 1 >= 0 && ix + 1 < 13, q2 = ix + 2 >= 0 && ix + 2 < 13;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 13]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 14]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 15]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 26]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 27]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 28]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 169];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 13]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 14]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 15]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 26]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 27]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 28]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 13; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 169];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 13, q1 = ix + 1 >= 0 && ix + 1 < 13, q2 = ix + 2 >= 0 && ix + 2 < 13;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 13]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 14]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 15]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 26]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 27]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 28]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 13; iy++) {
+        const from = xb + c * 169 + iy * 13, to = c * 225 + iy * 15 + 16;
+        for (let ix = 0; ix < 13; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 3456 + c * 9 + 1534720] = a0_0; grad[f * 3456 + c * 9 + 1534721] = a0_1; grad[f * 3456 + c * 9 + 1534722] = a0_2;
-      grad[f * 3456 + c * 9 + 1534723] = a0_3; grad[f * 3456 + c * 9 + 1534724] = a0_4; grad[f * 3456 + c * 9 + 1534725] = a0_5;
-      grad[f * 3456 + c * 9 + 1534726] = a0_6; grad[f * 3456 + c * 9 + 1534727] = a0_7; grad[f * 3456 + c * 9 + 1534728] = a0_8;
-      grad[f * 3456 + c * 9 + 1538176] = a1_0; grad[f * 3456 + c * 9 + 1538177] = a1_1; grad[f * 3456 + c * 9 + 1538178] = a1_2;
-      grad[f * 3456 + c * 9 + 1538179] = a1_3; grad[f * 3456 + c * 9 + 1538180] = a1_4; grad[f * 3456 + c * 9 + 1538181] = a1_5;
-      grad[f * 3456 + c * 9 + 1538182] = a1_6; grad[f * 3456 + c * 9 + 1538183] = a1_7; grad[f * 3456 + c * 9 + 1538184] = a1_8;
+    }
+    for (let f = 0; f < 384; f++) {
+      for (let c = 0; c < 384; c++) {
+        {
+          let a0 = grad[f * 3456 + c * 9 + 1534720], a1 = grad[f * 3456 + c * 9 + 1534721], a2 = grad[f * 3456 + c * 9 + 1534722];
+          let a3 = grad[f * 3456 + c * 9 + 1534723], a4 = grad[f * 3456 + c * 9 + 1534724], a5 = grad[f * 3456 + c * 9 + 1534725];
+          let a6 = grad[f * 3456 + c * 9 + 1534726], a7 = grad[f * 3456 + c * 9 + 1534727], a8 = grad[f * 3456 + c * 9 + 1534728];
+          for (let oy = 0; oy < 13; oy++) {
+            const er = gb + f * 169 + oy * 13, xr = c * 225 + oy * 15;
+            for (let ox = 0; ox < 8; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7], v8 = xp[xi + 8], v9 = xp[xi + 9];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7;
+                a0 += e6 * v6; a1 += e6 * v7; a2 += e6 * v8;
+                a0 += e7 * v7; a1 += e7 * v8; a2 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 15], v1 = xp[xi + 16], v2 = xp[xi + 17], v3 = xp[xi + 18], v4 = xp[xi + 19], v5 = xp[xi + 20], v6 = xp[xi + 21], v7 = xp[xi + 22], v8 = xp[xi + 23], v9 = xp[xi + 24];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+                a3 += e5 * v5; a4 += e5 * v6; a5 += e5 * v7;
+                a3 += e6 * v6; a4 += e6 * v7; a5 += e6 * v8;
+                a3 += e7 * v7; a4 += e7 * v8; a5 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 30], v1 = xp[xi + 31], v2 = xp[xi + 32], v3 = xp[xi + 33], v4 = xp[xi + 34], v5 = xp[xi + 35], v6 = xp[xi + 36], v7 = xp[xi + 37], v8 = xp[xi + 38], v9 = xp[xi + 39];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+                a6 += e5 * v5; a7 += e5 * v6; a8 += e5 * v7;
+                a6 += e6 * v6; a7 += e6 * v7; a8 += e6 * v8;
+                a6 += e7 * v7; a7 += e7 * v8; a8 += e7 * v9;
+              }
+            }
+            {
+              const e0 = dz[er + 8], e1 = dz[er + 9], e2 = dz[er + 10], e3 = dz[er + 11], e4 = dz[er + 12];
+              const xi = xr + 8;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+              }
+              {
+                const v0 = xp[xi + 15], v1 = xp[xi + 16], v2 = xp[xi + 17], v3 = xp[xi + 18], v4 = xp[xi + 19], v5 = xp[xi + 20], v6 = xp[xi + 21];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+              }
+              {
+                const v0 = xp[xi + 30], v1 = xp[xi + 31], v2 = xp[xi + 32], v3 = xp[xi + 33], v4 = xp[xi + 34], v5 = xp[xi + 35], v6 = xp[xi + 36];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+              }
+            }
+          }
+          grad[f * 3456 + c * 9 + 1534720] = a0; grad[f * 3456 + c * 9 + 1534721] = a1; grad[f * 3456 + c * 9 + 1534722] = a2;
+          grad[f * 3456 + c * 9 + 1534723] = a3; grad[f * 3456 + c * 9 + 1534724] = a4; grad[f * 3456 + c * 9 + 1534725] = a5;
+          grad[f * 3456 + c * 9 + 1534726] = a6; grad[f * 3456 + c * 9 + 1534727] = a7; grad[f * 3456 + c * 9 + 1534728] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * conv4 backward, input: dx (384x13x13) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 1x1.
+ */
+function conv4_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 64896, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 86400);
-    for (let f = 0; f < 384; f++) {
-      for (let oy = 0; oy < 13; oy++) {
-        const s = b * 64896 + f * 169 + oy * 13, d = f * 225 + oy * 15 + 16;
-        for (let ox = 0; ox < 13; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 64896, gb = b * 64896;
+    // dz of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (15x15 per channel)
+    ep.fill(0, 0, 86400);
+    for (let c = 0; c < 384; c++) {
+      for (let iy = 0; iy < 13; iy++) {
+        const from = gb + c * 169 + iy * 13, to = c * 225 + iy * 15 + 16;
+        for (let ix = 0; ix < 13; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 384; c += 4) {
-      const dc = db + c * 169, wc = c * 9 + 1534720;
-      for (let ty = 0; ty < 13; ty++) {
-        const dr = dc + ty * 13, gr = mb + ty * 15 + 16;
-        for (let tx = 0; tx < 13; tx++) {
+    for (let o = 0; o < 384; o++) {
+      const wo = o * 9 + 1534728;
+      for (let oy = 0; oy < 13; oy++) {
+        const sr = oy * 15, dr = db + o * 169 + oy * 13;
+        for (let ox = 0; ox < 12; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 384; f++, gf += 225, wf += 3456) {
-            let v: number;
-            v = e[gf + 16]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 15]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 14]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 14]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 15]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 16]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
+          for (let r = 0; r < 384; r++) {
+            const sc = si + r * 225, wr = wo + r * 3456;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3], v4 = ep[sc + 4], v5 = ep[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 15], v1 = ep[sc + 16], v2 = ep[sc + 17], v3 = ep[sc + 18], v4 = ep[sc + 19], v5 = ep[sc + 20];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 30], v1 = ep[sc + 31], v2 = ep[sc + 32], v3 = ep[sc + 33], v4 = ep[sc + 34], v5 = ep[sc + 35];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 169] = s1;
-          dx[dr + tx + 338] = s2;
-          dx[dr + tx + 507] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
+        }
+        {
+          const si = sr + 12;
+          let s0 = 0;
+          for (let r = 0; r < 384; r++) {
+            const sc = si + r * 225, wr = wo + r * 3456;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2];
+              { const t = p[wr]; s0 += v0 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; }
+            }
+            {
+              const v0 = ep[sc + 15], v1 = ep[sc + 16], v2 = ep[sc + 17];
+              { const t = p[wr - 3]; s0 += v0 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; }
+            }
+            {
+              const v0 = ep[sc + 30], v1 = ep[sc + 31], v2 = ep[sc + 32];
+              { const t = p[wr - 6]; s0 += v0 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; }
+            }
+          }
+          dx[dr + 12] = s0;
         }
       }
     }
@@ -1770,134 +1264,85 @@ function conv4_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
 
 // ---- conv5 + relu5 ----
 
-// conv5 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const conv5_fwd_edges: readonly number[] = [0, 1, 0, 13, 12, 13, 0, 13, 1, 12, 0, 1, 1, 12, 12, 13];
 /**
  * conv5 forward: 384x13x13 -> 256x13x13, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [256][384][3][3] at p[2862208], bias at p[3746944].
- * Interior rows 1..11, columns 1..11: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function conv5_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a6, y = ws.a7, n = ws.batch;
+  const x = ws.a6, y = ws.a7, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 64896, yb = b * 43264;
-    for (let f = 0; f < 256; f += 4) {
-      const wf = f * 3456 + 2862208;
-      const b0 = p[f + 3746944], b1 = p[f + 3746945], b2 = p[f + 3746946], b3 = p[f + 3746947];
-      for (let oy = 1; oy < 12; oy++) {
-        const xr = xb + oy * 13 - 14;
-        const yr = yb + f * 169 + oy * 13;
-        for (let ox = 1; ox < 11; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 384; c++) {
-            const xc = xi + c * 169, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3456]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6912]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10368]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3457]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6913]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10369]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3458]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6914]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10370]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 13]; v1 = x[xc + 14];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3459]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6915]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10371]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 14]; v1 = x[xc + 15];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3460]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6916]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10372]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 15]; v1 = x[xc + 16];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3461]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6917]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10373]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 26]; v1 = x[xc + 27];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3462]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6918]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10374]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 27]; v1 = x[xc + 28];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3463]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6919]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10375]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 28]; v1 = x[xc + 29];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 3464]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 6920]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 10376]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 169] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 170] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 338] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 339] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 507] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 508] = s3_1 < 0 ? 0 : s3_1;
-        }
-        {
-          const ox = 11;
-          const xi = xr + ox;
-          let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
-          for (let c = 0; c < 384; c++) {
-            const xc = xi + c * 169, wc = wf + c * 9;
-            let v = 0;
-            v = x[xc]; s0 += v * p[wc]; s1 += v * p[wc + 3456]; s2 += v * p[wc + 6912]; s3 += v * p[wc + 10368];
-            v = x[xc + 1]; s0 += v * p[wc + 1]; s1 += v * p[wc + 3457]; s2 += v * p[wc + 6913]; s3 += v * p[wc + 10369];
-            v = x[xc + 2]; s0 += v * p[wc + 2]; s1 += v * p[wc + 3458]; s2 += v * p[wc + 6914]; s3 += v * p[wc + 10370];
-            v = x[xc + 13]; s0 += v * p[wc + 3]; s1 += v * p[wc + 3459]; s2 += v * p[wc + 6915]; s3 += v * p[wc + 10371];
-            v = x[xc + 14]; s0 += v * p[wc + 4]; s1 += v * p[wc + 3460]; s2 += v * p[wc + 6916]; s3 += v * p[wc + 10372];
-            v = x[xc + 15]; s0 += v * p[wc + 5]; s1 += v * p[wc + 3461]; s2 += v * p[wc + 6917]; s3 += v * p[wc + 10373];
-            v = x[xc + 26]; s0 += v * p[wc + 6]; s1 += v * p[wc + 3462]; s2 += v * p[wc + 6918]; s3 += v * p[wc + 10374];
-            v = x[xc + 27]; s0 += v * p[wc + 7]; s1 += v * p[wc + 3463]; s2 += v * p[wc + 6919]; s3 += v * p[wc + 10375];
-            v = x[xc + 28]; s0 += v * p[wc + 8]; s1 += v * p[wc + 3464]; s2 += v * p[wc + 6920]; s3 += v * p[wc + 10376];
-          }
-          y[yr + ox] = s0 < 0 ? 0 : s0;
-          y[yr + ox + 169] = s1 < 0 ? 0 : s1;
-          y[yr + ox + 338] = s2 < 0 ? 0 : s2;
-          y[yr + ox + 507] = s3 < 0 ? 0 : s3;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (15x15 per channel)
+    xp.fill(0, 0, 86400);
+    for (let c = 0; c < 384; c++) {
+      for (let iy = 0; iy < 13; iy++) {
+        const from = xb + c * 169 + iy * 13, to = c * 225 + iy * 15 + 16;
+        for (let ix = 0; ix < 13; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = conv5_fwd_edges[e], y1 = conv5_fwd_edges[e + 1], x0 = conv5_fwd_edges[e + 2], x1 = conv5_fwd_edges[e + 3];
-      for (let f = 0; f < 256; f++) {
-        const wf = f * 3456 + 2862208, yf = yb + f * 169;
-        const bf = p[f + 3746944];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 384; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 13) continue;
-                const xr = xb + c * 169 + iy * 13;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 13) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 256; o++) {
+      const wo = o * 3456 + 2862208;
+      const i0 = p[o + 3746944];
+      for (let oy = 0; oy < 13; oy++) {
+        const sr = oy * 15, dr = yb + o * 169 + oy * 13;
+        for (let ox = 0; ox < 12; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 384; r++) {
+            const sc = si + r * 225, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 13 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 15], v1 = xp[sc + 16], v2 = xp[sc + 17], v3 = xp[sc + 18], v4 = xp[sc + 19], v5 = xp[sc + 20];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 30], v1 = xp[sc + 31], v2 = xp[sc + 32], v3 = xp[sc + 33], v4 = xp[sc + 34], v5 = xp[sc + 35];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
+        }
+        {
+          const si = sr + 12;
+          let s0 = i0;
+          for (let r = 0; r < 384; r++) {
+            const sc = si + r * 225, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2];
+              { const t = p[wr]; s0 += v0 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; }
+            }
+            {
+              const v0 = xp[sc + 15], v1 = xp[sc + 16], v2 = xp[sc + 17];
+              { const t = p[wr + 3]; s0 += v0 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; }
+            }
+            {
+              const v0 = xp[sc + 30], v1 = xp[sc + 31], v2 = xp[sc + 32];
+              { const t = p[wr + 6]; s0 += v0 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; }
+            }
+          }
+          y[dr + 12] = s0 < 0 ? 0 : s0;
         }
       }
     }
@@ -1905,12 +1350,12 @@ function conv5_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * conv5 backward, dz = dy * relu'(y) (256x13x13):
- * db: sums of dz; dw: correlation of the input (384x13x13) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * conv5 backward, parameters: dz = dy * relu'(y) (256x13x13), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 5 is nonzero: max pooling follows).
  */
-function conv5_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a6, dz = ws.g0, dx = ws.g1, y = ws.a7, e = ws.e0, n = ws.batch;
+function conv5_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a6, dz = ws.g0, y = ws.a7, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 43264; i++) {
     const v = y[i];
@@ -1927,109 +1372,78 @@ function conv5_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 3746944] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 256; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 2862208, 3746944);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 64896, gb = b * 43264;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (15x15 per channel)
+    xp.fill(0, 0, 86400);
     for (let c = 0; c < 384; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 64896 + c * 169, gf = b * 43264 + f * 169;
-        for (let oy = 0; oy < 13; oy++) {
-          const xr = xc + oy * 13 - 14, gr = gf + oy * 13;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 13, r1 = iy + 1 >= 0 && iy + 1 < 13, r2 = iy + 2 >= 0 && iy + 2 < 13;
-          const inside = oy >= 1 && oy < 12;
-          const xa = inside ? 1 : 13, xz = inside ? 12 : 13;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 169];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 13, q1 = ix + 1 >= 0 && ix + 1 < 13, q2 = ix + 2 >= 0 && ix + 2 < 13;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 13]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 14]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 15]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 26]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 27]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 28]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 169];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 13]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 14]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 15]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 26]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 27]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 28]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 13; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 169];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 13, q1 = ix + 1 >= 0 && ix + 1 < 13, q2 = ix + 2 >= 0 && ix + 2 < 13;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 13]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 14]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 15]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 26]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 27]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 28]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 13; iy++) {
+        const from = xb + c * 169 + iy * 13, to = c * 225 + iy * 15 + 16;
+        for (let ix = 0; ix < 13; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 3456 + c * 9 + 2862208] = a0_0; grad[f * 3456 + c * 9 + 2862209] = a0_1; grad[f * 3456 + c * 9 + 2862210] = a0_2;
-      grad[f * 3456 + c * 9 + 2862211] = a0_3; grad[f * 3456 + c * 9 + 2862212] = a0_4; grad[f * 3456 + c * 9 + 2862213] = a0_5;
-      grad[f * 3456 + c * 9 + 2862214] = a0_6; grad[f * 3456 + c * 9 + 2862215] = a0_7; grad[f * 3456 + c * 9 + 2862216] = a0_8;
-      grad[f * 3456 + c * 9 + 2865664] = a1_0; grad[f * 3456 + c * 9 + 2865665] = a1_1; grad[f * 3456 + c * 9 + 2865666] = a1_2;
-      grad[f * 3456 + c * 9 + 2865667] = a1_3; grad[f * 3456 + c * 9 + 2865668] = a1_4; grad[f * 3456 + c * 9 + 2865669] = a1_5;
-      grad[f * 3456 + c * 9 + 2865670] = a1_6; grad[f * 3456 + c * 9 + 2865671] = a1_7; grad[f * 3456 + c * 9 + 2865672] = a1_8;
+    }
+    for (let f = 0; f < 256; f++) {
+      for (let c = 0; c < 384; c++) {
+        {
+          let a0 = grad[f * 3456 + c * 9 + 2862208], a1 = grad[f * 3456 + c * 9 + 2862209], a2 = grad[f * 3456 + c * 9 + 2862210];
+          let a3 = grad[f * 3456 + c * 9 + 2862211], a4 = grad[f * 3456 + c * 9 + 2862212], a5 = grad[f * 3456 + c * 9 + 2862213];
+          let a6 = grad[f * 3456 + c * 9 + 2862214], a7 = grad[f * 3456 + c * 9 + 2862215], a8 = grad[f * 3456 + c * 9 + 2862216];
+          for (let oy = 0; oy < 13; oy++) {
+            const er = gb + f * 169 + oy * 13, xr = c * 225 + oy * 15;
+            for (let ox = 0; ox < 13; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+              a3 += e * xp[xi + 15]; a4 += e * xp[xi + 16]; a5 += e * xp[xi + 17];
+              a6 += e * xp[xi + 30]; a7 += e * xp[xi + 31]; a8 += e * xp[xi + 32];
+            }
+          }
+          grad[f * 3456 + c * 9 + 2862208] = a0; grad[f * 3456 + c * 9 + 2862209] = a1; grad[f * 3456 + c * 9 + 2862210] = a2;
+          grad[f * 3456 + c * 9 + 2862211] = a3; grad[f * 3456 + c * 9 + 2862212] = a4; grad[f * 3456 + c * 9 + 2862213] = a5;
+          grad[f * 3456 + c * 9 + 2862214] = a6; grad[f * 3456 + c * 9 + 2862215] = a7; grad[f * 3456 + c * 9 + 2862216] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * conv5 backward, input: dx (384x13x13) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 5 is nonzero: max pooling follows).
+ */
+function conv5_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, dxp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 64896, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 57600);
+    const db = b * 64896, gb = b * 43264, tb = 0;
+    // the input gradient of sample b, zero-padded like the input (15x15 per channel)
+    dxp.fill(0, tb, tb + 86400);
     for (let f = 0; f < 256; f++) {
+      const wf = f * 3456 + 2862208, gf = gb + f * 169;
       for (let oy = 0; oy < 13; oy++) {
-        const s = b * 43264 + f * 169 + oy * 13, d = f * 225 + oy * 15 + 16;
+        const tr = tb + oy * 15, er = gf + oy * 13;
         for (let ox = 0; ox < 13; ox++) {
-          e[d + ox] = dz[s + ox];
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          for (let c = 0, tc = ti, wc = wf; c < 384; c++, tc += 225, wc += 9) {
+            dxp[tc] += e * p[wc]; dxp[tc + 1] += e * p[wc + 1]; dxp[tc + 2] += e * p[wc + 2];
+            dxp[tc + 15] += e * p[wc + 3]; dxp[tc + 16] += e * p[wc + 4]; dxp[tc + 17] += e * p[wc + 5];
+            dxp[tc + 30] += e * p[wc + 6]; dxp[tc + 31] += e * p[wc + 7]; dxp[tc + 32] += e * p[wc + 8];
+          }
         }
       }
     }
-    for (let c = 0; c < 384; c += 4) {
-      const dc = db + c * 169, wc = c * 9 + 2862208;
-      for (let ty = 0; ty < 13; ty++) {
-        const dr = dc + ty * 13, gr = mb + ty * 15 + 16;
-        for (let tx = 0; tx < 13; tx++) {
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 256; f++, gf += 225, wf += 3456) {
-            let v: number;
-            v = e[gf + 16]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 15]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 14]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 14]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 15]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 16]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
-          }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 169] = s1;
-          dx[dr + tx + 338] = s2;
-          dx[dr + tx + 507] = s3;
+    // crop the padding away
+    for (let c = 0; c < 384; c++) {
+      for (let iy = 0; iy < 13; iy++) {
+        const from = c * 225 + iy * 15 + 16, to = db + c * 169 + iy * 13;
+        for (let ix = 0; ix < 13; ix++) {
+          dx[to + ix] = dxp[from + ix];
         }
       }
     }
@@ -2080,28 +1494,46 @@ function pool5_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 // ---- fc6 + relu6 ----
 
-/** fc6 forward: y = W x + b, then relu (fused); 9216 -> 4096, W [4096][9216] at p[3747200], b at p[41495936]; 4 output(s) per pass. */
+/**
+ * fc6 forward: y = W x + b, then relu (fused); 9216 -> 4096, W [4096][9216] at p[3747200], b at p[41495936];
+ * 4 output(s) x 4 sample(s) per pass; 8 output(s) per pass for a sample on its own.
+ */
 function fc6_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a8, y = ws.a9, n = ws.batch;
-  for (let b = 0; b < n; b++) {
-    const xb = b * 9216, yb = b * 4096;
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const x0 = b * 9216, x1 = b * 9216 + 9216, x2 = b * 9216 + 18432, x3 = b * 9216 + 27648, yb = b * 4096;
     for (let o = 0; o < 4096; o += 4) {
       const wo = o * 9216 + 3747200;
-      let s0 = p[o + 41495936], s1 = p[o + 41495937], s2 = p[o + 41495938], s3 = p[o + 41495939];
+      let s0_0 = p[o + 41495936], s0_1 = p[o + 41495936], s0_2 = p[o + 41495936], s0_3 = p[o + 41495936], s1_0 = p[o + 41495937], s1_1 = p[o + 41495937], s1_2 = p[o + 41495937], s1_3 = p[o + 41495937], s2_0 = p[o + 41495938], s2_1 = p[o + 41495938], s2_2 = p[o + 41495938], s2_3 = p[o + 41495938], s3_0 = p[o + 41495939], s3_1 = p[o + 41495939], s3_2 = p[o + 41495939], s3_3 = p[o + 41495939];
       for (let i = 0; i < 9216; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 9216]; s2 += v * p[wo + i + 18432]; s3 += v * p[wo + i + 27648];
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 9216]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; t = p[wo + i + 18432]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; t = p[wo + i + 27648]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t;
       }
-      y[yb + o] = s0 < 0 ? 0 : s0;
-      y[yb + o + 1] = s1 < 0 ? 0 : s1;
-      y[yb + o + 2] = s2 < 0 ? 0 : s2;
-      y[yb + o + 3] = s3 < 0 ? 0 : s3;
+      y[yb + o] = s0_0 < 0 ? 0 : s0_0; y[yb + o + 1] = s1_0 < 0 ? 0 : s1_0; y[yb + o + 2] = s2_0 < 0 ? 0 : s2_0; y[yb + o + 3] = s3_0 < 0 ? 0 : s3_0;
+      y[yb + o + 4096] = s0_1 < 0 ? 0 : s0_1; y[yb + o + 4097] = s1_1 < 0 ? 0 : s1_1; y[yb + o + 4098] = s2_1 < 0 ? 0 : s2_1; y[yb + o + 4099] = s3_1 < 0 ? 0 : s3_1;
+      y[yb + o + 8192] = s0_2 < 0 ? 0 : s0_2; y[yb + o + 8193] = s1_2 < 0 ? 0 : s1_2; y[yb + o + 8194] = s2_2 < 0 ? 0 : s2_2; y[yb + o + 8195] = s3_2 < 0 ? 0 : s3_2;
+      y[yb + o + 12288] = s0_3 < 0 ? 0 : s0_3; y[yb + o + 12289] = s1_3 < 0 ? 0 : s1_3; y[yb + o + 12290] = s2_3 < 0 ? 0 : s2_3; y[yb + o + 12291] = s3_3 < 0 ? 0 : s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const x0 = b * 9216, yb = b * 4096;
+    for (let o = 0; o < 4096; o += 8) {
+      const wo = o * 9216 + 3747200;
+      let s0 = p[o + 41495936], s1 = p[o + 41495937], s2 = p[o + 41495938], s3 = p[o + 41495939], s4 = p[o + 41495940], s5 = p[o + 41495941], s6 = p[o + 41495942], s7 = p[o + 41495943];
+      for (let i = 0; i < 9216; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 9216]; s1 += v0 * t; t = p[wo + i + 18432]; s2 += v0 * t; t = p[wo + i + 27648]; s3 += v0 * t; t = p[wo + i + 36864]; s4 += v0 * t; t = p[wo + i + 46080]; s5 += v0 * t; t = p[wo + i + 55296]; s6 += v0 * t; t = p[wo + i + 64512]; s7 += v0 * t;
+      }
+      y[yb + o] = s0 < 0 ? 0 : s0; y[yb + o + 1] = s1 < 0 ? 0 : s1; y[yb + o + 2] = s2 < 0 ? 0 : s2; y[yb + o + 3] = s3 < 0 ? 0 : s3; y[yb + o + 4] = s4 < 0 ? 0 : s4; y[yb + o + 5] = s5 < 0 ? 0 : s5; y[yb + o + 6] = s6 < 0 ? 0 : s6; y[yb + o + 7] = s7 < 0 ? 0 : s7;
     }
   }
 }
 
-/** fc6 backward: dz = dy * relu'(y); db, dW into grad; dx = W^T dz; 8 column(s) of W per pass. */
-function fc6_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a8, dz = ws.g0, dx = ws.g1, y = ws.a9, n = ws.batch;
+/**
+ * fc6 backward, parameters: dz = dy * relu'(y), in place; db = sum_b dz; dW[o][i] = sum_b dz[b,o] x[b,i],
+ * 4 output(s) x 4 input(s) per pass.
+ */
+function fc6_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a8, dz = ws.g0, y = ws.a9, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 4096; i++) {
     const v = y[i];
@@ -2115,27 +1547,76 @@ function fc6_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[o + 41495936] = s;
   }
-  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
-  for (let o = 0; o < 4096; o++) {
-    const wo = o * 9216 + 3747200;
-    for (let i = 0; i < 9216; i += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let b = 0; b < n; b++) {
-        const e = dz[b * 4096 + o], xi = b * 9216 + i;
-        a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7];
+  if (n === 1) {
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    for (let o = 0, wo = 3747200; o < 4096; o++, wo += 9216) {
+      const e = dz[o];
+      if (e === 0) {
+        grad.fill(0, wo, wo + 9216);
+        continue;
       }
-      grad[wo + i] = a0; grad[wo + i + 1] = a1; grad[wo + i + 2] = a2; grad[wo + i + 3] = a3; grad[wo + i + 4] = a4; grad[wo + i + 5] = a5; grad[wo + i + 6] = a6; grad[wo + i + 7] = a7;
+      for (let i = 0; i < 9216; i++) {
+        grad[wo + i] = e * x[i];
+      }
+    }
+    return;
+  }
+  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
+  for (let o = 0; o < 4096; o += 4) {
+    for (let i = 0; i < 9216; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      let a2_0 = 0, a2_1 = 0, a2_2 = 0, a2_3 = 0;
+      let a3_0 = 0, a3_1 = 0, a3_2 = 0, a3_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 4096 + o], e1 = dz[b * 4096 + o + 1], e2 = dz[b * 4096 + o + 2], e3 = dz[b * 4096 + o + 3], xi = b * 9216 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; a2_0 += e2 * v0; a3_0 += e3 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; a2_1 += e2 * v1; a3_1 += e3 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; a2_2 += e2 * v2; a3_2 += e3 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3; a2_3 += e2 * v3; a3_3 += e3 * v3;
+      }
+      grad[o * 9216 + i + 3747200] = a0_0; grad[o * 9216 + i + 3747201] = a0_1; grad[o * 9216 + i + 3747202] = a0_2; grad[o * 9216 + i + 3747203] = a0_3;
+      grad[o * 9216 + i + 3756416] = a1_0; grad[o * 9216 + i + 3756417] = a1_1; grad[o * 9216 + i + 3756418] = a1_2; grad[o * 9216 + i + 3756419] = a1_3;
+      grad[o * 9216 + i + 3765632] = a2_0; grad[o * 9216 + i + 3765633] = a2_1; grad[o * 9216 + i + 3765634] = a2_2; grad[o * 9216 + i + 3765635] = a2_3;
+      grad[o * 9216 + i + 3774848] = a3_0; grad[o * 9216 + i + 3774849] = a3_1; grad[o * 9216 + i + 3774850] = a3_2; grad[o * 9216 + i + 3774851] = a3_3;
     }
   }
-  // input gradient: dx = W^T dz
-  for (let b = 0; b < n; b++) {
-    const gb = b * 4096, xb = b * 9216;
-    for (let i = 0; i < 9216; i += 8) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-      for (let o = 0, wi = i + 3747200; o < 4096; o++, wi += 9216) {
-        const e = dz[gb + o]; s0 += e * p[wi]; s1 += e * p[wi + 1]; s2 += e * p[wi + 2]; s3 += e * p[wi + 3]; s4 += e * p[wi + 4]; s5 += e * p[wi + 5]; s6 += e * p[wi + 6]; s7 += e * p[wi + 7];
+}
+
+/** fc6 backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), 4 input(s) x 4 sample(s) per pass. */
+function fc6_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, n = ws.batch;
+  if (n === 1) {
+    // one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0
+    dx.fill(0, 0, 9216);
+    for (let o = 0, wo = 3747200; o < 4096; o++, wo += 9216) {
+      const e = dz[o];
+      if (e === 0) continue;
+      for (let i = 0; i < 9216; i++) {
+        dx[i] += e * p[wo + i];
       }
-      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3; dx[xb + i + 4] = s4; dx[xb + i + 5] = s5; dx[xb + i + 6] = s6; dx[xb + i + 7] = s7;
+    }
+    return;
+  }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const gb = b * 4096, xb = b * 9216;
+    for (let i = 0; i < 9216; i += 4) {
+      let s0_0 = 0, s0_1 = 0, s0_2 = 0, s0_3 = 0, s1_0 = 0, s1_1 = 0, s1_2 = 0, s1_3 = 0, s2_0 = 0, s2_1 = 0, s2_2 = 0, s2_3 = 0, s3_0 = 0, s3_1 = 0, s3_2 = 0, s3_3 = 0;
+      for (let o = 0, wi = i + 3747200; o < 4096; o++, wi += 9216) {
+        const e0 = dz[gb + o]; const e1 = dz[gb + o + 4096]; const e2 = dz[gb + o + 8192]; const e3 = dz[gb + o + 12288]; let t = p[wi]; s0_0 += e0 * t; s0_1 += e1 * t; s0_2 += e2 * t; s0_3 += e3 * t; t = p[wi + 1]; s1_0 += e0 * t; s1_1 += e1 * t; s1_2 += e2 * t; s1_3 += e3 * t; t = p[wi + 2]; s2_0 += e0 * t; s2_1 += e1 * t; s2_2 += e2 * t; s2_3 += e3 * t; t = p[wi + 3]; s3_0 += e0 * t; s3_1 += e1 * t; s3_2 += e2 * t; s3_3 += e3 * t;
+      }
+      dx[xb + i] = s0_0; dx[xb + i + 1] = s1_0; dx[xb + i + 2] = s2_0; dx[xb + i + 3] = s3_0;
+      dx[xb + i + 9216] = s0_1; dx[xb + i + 9217] = s1_1; dx[xb + i + 9218] = s2_1; dx[xb + i + 9219] = s3_1;
+      dx[xb + i + 18432] = s0_2; dx[xb + i + 18433] = s1_2; dx[xb + i + 18434] = s2_2; dx[xb + i + 18435] = s3_2;
+      dx[xb + i + 27648] = s0_3; dx[xb + i + 27649] = s1_3; dx[xb + i + 27650] = s2_3; dx[xb + i + 27651] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const gb = b * 4096, xb = b * 9216;
+    for (let i = 0; i < 9216; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0, wi = i + 3747200; o < 4096; o++, wi += 9216) {
+        const e0 = dz[gb + o]; let t = p[wi]; s0 += e0 * t; t = p[wi + 1]; s1 += e0 * t; t = p[wi + 2]; s2 += e0 * t; t = p[wi + 3]; s3 += e0 * t;
+      }
+      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3;
     }
   }
 }
@@ -2176,28 +1657,46 @@ function dropout1_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): voi
 
 // ---- fc7 + relu7 ----
 
-/** fc7 forward: y = W x + b, then relu (fused); 4096 -> 4096, W [4096][4096] at p[41500032], b at p[58277248]; 4 output(s) per pass. */
+/**
+ * fc7 forward: y = W x + b, then relu (fused); 4096 -> 4096, W [4096][4096] at p[41500032], b at p[58277248];
+ * 4 output(s) x 4 sample(s) per pass; 8 output(s) per pass for a sample on its own.
+ */
 function fc7_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a10, y = ws.a11, n = ws.batch;
-  for (let b = 0; b < n; b++) {
-    const xb = b * 4096, yb = b * 4096;
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const x0 = b * 4096, x1 = b * 4096 + 4096, x2 = b * 4096 + 8192, x3 = b * 4096 + 12288, yb = b * 4096;
     for (let o = 0; o < 4096; o += 4) {
       const wo = o * 4096 + 41500032;
-      let s0 = p[o + 58277248], s1 = p[o + 58277249], s2 = p[o + 58277250], s3 = p[o + 58277251];
+      let s0_0 = p[o + 58277248], s0_1 = p[o + 58277248], s0_2 = p[o + 58277248], s0_3 = p[o + 58277248], s1_0 = p[o + 58277249], s1_1 = p[o + 58277249], s1_2 = p[o + 58277249], s1_3 = p[o + 58277249], s2_0 = p[o + 58277250], s2_1 = p[o + 58277250], s2_2 = p[o + 58277250], s2_3 = p[o + 58277250], s3_0 = p[o + 58277251], s3_1 = p[o + 58277251], s3_2 = p[o + 58277251], s3_3 = p[o + 58277251];
       for (let i = 0; i < 4096; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 4096]; s2 += v * p[wo + i + 8192]; s3 += v * p[wo + i + 12288];
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 4096]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; t = p[wo + i + 8192]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; t = p[wo + i + 12288]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t;
       }
-      y[yb + o] = s0 < 0 ? 0 : s0;
-      y[yb + o + 1] = s1 < 0 ? 0 : s1;
-      y[yb + o + 2] = s2 < 0 ? 0 : s2;
-      y[yb + o + 3] = s3 < 0 ? 0 : s3;
+      y[yb + o] = s0_0 < 0 ? 0 : s0_0; y[yb + o + 1] = s1_0 < 0 ? 0 : s1_0; y[yb + o + 2] = s2_0 < 0 ? 0 : s2_0; y[yb + o + 3] = s3_0 < 0 ? 0 : s3_0;
+      y[yb + o + 4096] = s0_1 < 0 ? 0 : s0_1; y[yb + o + 4097] = s1_1 < 0 ? 0 : s1_1; y[yb + o + 4098] = s2_1 < 0 ? 0 : s2_1; y[yb + o + 4099] = s3_1 < 0 ? 0 : s3_1;
+      y[yb + o + 8192] = s0_2 < 0 ? 0 : s0_2; y[yb + o + 8193] = s1_2 < 0 ? 0 : s1_2; y[yb + o + 8194] = s2_2 < 0 ? 0 : s2_2; y[yb + o + 8195] = s3_2 < 0 ? 0 : s3_2;
+      y[yb + o + 12288] = s0_3 < 0 ? 0 : s0_3; y[yb + o + 12289] = s1_3 < 0 ? 0 : s1_3; y[yb + o + 12290] = s2_3 < 0 ? 0 : s2_3; y[yb + o + 12291] = s3_3 < 0 ? 0 : s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const x0 = b * 4096, yb = b * 4096;
+    for (let o = 0; o < 4096; o += 8) {
+      const wo = o * 4096 + 41500032;
+      let s0 = p[o + 58277248], s1 = p[o + 58277249], s2 = p[o + 58277250], s3 = p[o + 58277251], s4 = p[o + 58277252], s5 = p[o + 58277253], s6 = p[o + 58277254], s7 = p[o + 58277255];
+      for (let i = 0; i < 4096; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 4096]; s1 += v0 * t; t = p[wo + i + 8192]; s2 += v0 * t; t = p[wo + i + 12288]; s3 += v0 * t; t = p[wo + i + 16384]; s4 += v0 * t; t = p[wo + i + 20480]; s5 += v0 * t; t = p[wo + i + 24576]; s6 += v0 * t; t = p[wo + i + 28672]; s7 += v0 * t;
+      }
+      y[yb + o] = s0 < 0 ? 0 : s0; y[yb + o + 1] = s1 < 0 ? 0 : s1; y[yb + o + 2] = s2 < 0 ? 0 : s2; y[yb + o + 3] = s3 < 0 ? 0 : s3; y[yb + o + 4] = s4 < 0 ? 0 : s4; y[yb + o + 5] = s5 < 0 ? 0 : s5; y[yb + o + 6] = s6 < 0 ? 0 : s6; y[yb + o + 7] = s7 < 0 ? 0 : s7;
     }
   }
 }
 
-/** fc7 backward: dz = dy * relu'(y); db, dW into grad; dx = W^T dz; 8 column(s) of W per pass. */
-function fc7_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a10, dz = ws.g1, dx = ws.g0, y = ws.a11, n = ws.batch;
+/**
+ * fc7 backward, parameters: dz = dy * relu'(y), in place; db = sum_b dz; dW[o][i] = sum_b dz[b,o] x[b,i],
+ * 4 output(s) x 4 input(s) per pass.
+ */
+function fc7_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a10, dz = ws.g1, y = ws.a11, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 4096; i++) {
     const v = y[i];
@@ -2211,27 +1710,76 @@ function fc7_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[o + 58277248] = s;
   }
-  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
-  for (let o = 0; o < 4096; o++) {
-    const wo = o * 4096 + 41500032;
-    for (let i = 0; i < 4096; i += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let b = 0; b < n; b++) {
-        const e = dz[b * 4096 + o], xi = b * 4096 + i;
-        a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7];
+  if (n === 1) {
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    for (let o = 0, wo = 41500032; o < 4096; o++, wo += 4096) {
+      const e = dz[o];
+      if (e === 0) {
+        grad.fill(0, wo, wo + 4096);
+        continue;
       }
-      grad[wo + i] = a0; grad[wo + i + 1] = a1; grad[wo + i + 2] = a2; grad[wo + i + 3] = a3; grad[wo + i + 4] = a4; grad[wo + i + 5] = a5; grad[wo + i + 6] = a6; grad[wo + i + 7] = a7;
+      for (let i = 0; i < 4096; i++) {
+        grad[wo + i] = e * x[i];
+      }
+    }
+    return;
+  }
+  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
+  for (let o = 0; o < 4096; o += 4) {
+    for (let i = 0; i < 4096; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      let a2_0 = 0, a2_1 = 0, a2_2 = 0, a2_3 = 0;
+      let a3_0 = 0, a3_1 = 0, a3_2 = 0, a3_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 4096 + o], e1 = dz[b * 4096 + o + 1], e2 = dz[b * 4096 + o + 2], e3 = dz[b * 4096 + o + 3], xi = b * 4096 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; a2_0 += e2 * v0; a3_0 += e3 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; a2_1 += e2 * v1; a3_1 += e3 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; a2_2 += e2 * v2; a3_2 += e3 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3; a2_3 += e2 * v3; a3_3 += e3 * v3;
+      }
+      grad[o * 4096 + i + 41500032] = a0_0; grad[o * 4096 + i + 41500033] = a0_1; grad[o * 4096 + i + 41500034] = a0_2; grad[o * 4096 + i + 41500035] = a0_3;
+      grad[o * 4096 + i + 41504128] = a1_0; grad[o * 4096 + i + 41504129] = a1_1; grad[o * 4096 + i + 41504130] = a1_2; grad[o * 4096 + i + 41504131] = a1_3;
+      grad[o * 4096 + i + 41508224] = a2_0; grad[o * 4096 + i + 41508225] = a2_1; grad[o * 4096 + i + 41508226] = a2_2; grad[o * 4096 + i + 41508227] = a2_3;
+      grad[o * 4096 + i + 41512320] = a3_0; grad[o * 4096 + i + 41512321] = a3_1; grad[o * 4096 + i + 41512322] = a3_2; grad[o * 4096 + i + 41512323] = a3_3;
     }
   }
-  // input gradient: dx = W^T dz
-  for (let b = 0; b < n; b++) {
-    const gb = b * 4096, xb = b * 4096;
-    for (let i = 0; i < 4096; i += 8) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-      for (let o = 0, wi = i + 41500032; o < 4096; o++, wi += 4096) {
-        const e = dz[gb + o]; s0 += e * p[wi]; s1 += e * p[wi + 1]; s2 += e * p[wi + 2]; s3 += e * p[wi + 3]; s4 += e * p[wi + 4]; s5 += e * p[wi + 5]; s6 += e * p[wi + 6]; s7 += e * p[wi + 7];
+}
+
+/** fc7 backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), 4 input(s) x 4 sample(s) per pass. */
+function fc7_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, n = ws.batch;
+  if (n === 1) {
+    // one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0
+    dx.fill(0, 0, 4096);
+    for (let o = 0, wo = 41500032; o < 4096; o++, wo += 4096) {
+      const e = dz[o];
+      if (e === 0) continue;
+      for (let i = 0; i < 4096; i++) {
+        dx[i] += e * p[wo + i];
       }
-      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3; dx[xb + i + 4] = s4; dx[xb + i + 5] = s5; dx[xb + i + 6] = s6; dx[xb + i + 7] = s7;
+    }
+    return;
+  }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const gb = b * 4096, xb = b * 4096;
+    for (let i = 0; i < 4096; i += 4) {
+      let s0_0 = 0, s0_1 = 0, s0_2 = 0, s0_3 = 0, s1_0 = 0, s1_1 = 0, s1_2 = 0, s1_3 = 0, s2_0 = 0, s2_1 = 0, s2_2 = 0, s2_3 = 0, s3_0 = 0, s3_1 = 0, s3_2 = 0, s3_3 = 0;
+      for (let o = 0, wi = i + 41500032; o < 4096; o++, wi += 4096) {
+        const e0 = dz[gb + o]; const e1 = dz[gb + o + 4096]; const e2 = dz[gb + o + 8192]; const e3 = dz[gb + o + 12288]; let t = p[wi]; s0_0 += e0 * t; s0_1 += e1 * t; s0_2 += e2 * t; s0_3 += e3 * t; t = p[wi + 1]; s1_0 += e0 * t; s1_1 += e1 * t; s1_2 += e2 * t; s1_3 += e3 * t; t = p[wi + 2]; s2_0 += e0 * t; s2_1 += e1 * t; s2_2 += e2 * t; s2_3 += e3 * t; t = p[wi + 3]; s3_0 += e0 * t; s3_1 += e1 * t; s3_2 += e2 * t; s3_3 += e3 * t;
+      }
+      dx[xb + i] = s0_0; dx[xb + i + 1] = s1_0; dx[xb + i + 2] = s2_0; dx[xb + i + 3] = s3_0;
+      dx[xb + i + 4096] = s0_1; dx[xb + i + 4097] = s1_1; dx[xb + i + 4098] = s2_1; dx[xb + i + 4099] = s3_1;
+      dx[xb + i + 8192] = s0_2; dx[xb + i + 8193] = s1_2; dx[xb + i + 8194] = s2_2; dx[xb + i + 8195] = s3_2;
+      dx[xb + i + 12288] = s0_3; dx[xb + i + 12289] = s1_3; dx[xb + i + 12290] = s2_3; dx[xb + i + 12291] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const gb = b * 4096, xb = b * 4096;
+    for (let i = 0; i < 4096; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0, wi = i + 41500032; o < 4096; o++, wi += 4096) {
+        const e0 = dz[gb + o]; let t = p[wi]; s0 += e0 * t; t = p[wi + 1]; s1 += e0 * t; t = p[wi + 2]; s2 += e0 * t; t = p[wi + 3]; s3 += e0 * t;
+      }
+      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3;
     }
   }
 }
@@ -2272,28 +1820,46 @@ function dropout2_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): voi
 
 // ---- fc8 ----
 
-/** fc8 forward: y = W x + b; 4096 -> 1000, W [1000][4096] at p[58281344], b at p[62377344]; 4 output(s) per pass. */
+/**
+ * fc8 forward: y = W x + b; 4096 -> 1000, W [1000][4096] at p[58281344], b at p[62377344];
+ * 4 output(s) x 4 sample(s) per pass; 8 output(s) per pass for a sample on its own.
+ */
 function fc8_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a12, y = ws.a13, n = ws.batch;
-  for (let b = 0; b < n; b++) {
-    const xb = b * 4096, yb = b * 1000;
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const x0 = b * 4096, x1 = b * 4096 + 4096, x2 = b * 4096 + 8192, x3 = b * 4096 + 12288, yb = b * 1000;
     for (let o = 0; o < 1000; o += 4) {
       const wo = o * 4096 + 58281344;
-      let s0 = p[o + 62377344], s1 = p[o + 62377345], s2 = p[o + 62377346], s3 = p[o + 62377347];
+      let s0_0 = p[o + 62377344], s0_1 = p[o + 62377344], s0_2 = p[o + 62377344], s0_3 = p[o + 62377344], s1_0 = p[o + 62377345], s1_1 = p[o + 62377345], s1_2 = p[o + 62377345], s1_3 = p[o + 62377345], s2_0 = p[o + 62377346], s2_1 = p[o + 62377346], s2_2 = p[o + 62377346], s2_3 = p[o + 62377346], s3_0 = p[o + 62377347], s3_1 = p[o + 62377347], s3_2 = p[o + 62377347], s3_3 = p[o + 62377347];
       for (let i = 0; i < 4096; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 4096]; s2 += v * p[wo + i + 8192]; s3 += v * p[wo + i + 12288];
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 4096]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; t = p[wo + i + 8192]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; t = p[wo + i + 12288]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t;
       }
-      y[yb + o] = s0;
-      y[yb + o + 1] = s1;
-      y[yb + o + 2] = s2;
-      y[yb + o + 3] = s3;
+      y[yb + o] = s0_0; y[yb + o + 1] = s1_0; y[yb + o + 2] = s2_0; y[yb + o + 3] = s3_0;
+      y[yb + o + 1000] = s0_1; y[yb + o + 1001] = s1_1; y[yb + o + 1002] = s2_1; y[yb + o + 1003] = s3_1;
+      y[yb + o + 2000] = s0_2; y[yb + o + 2001] = s1_2; y[yb + o + 2002] = s2_2; y[yb + o + 2003] = s3_2;
+      y[yb + o + 3000] = s0_3; y[yb + o + 3001] = s1_3; y[yb + o + 3002] = s2_3; y[yb + o + 3003] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const x0 = b * 4096, yb = b * 1000;
+    for (let o = 0; o < 1000; o += 8) {
+      const wo = o * 4096 + 58281344;
+      let s0 = p[o + 62377344], s1 = p[o + 62377345], s2 = p[o + 62377346], s3 = p[o + 62377347], s4 = p[o + 62377348], s5 = p[o + 62377349], s6 = p[o + 62377350], s7 = p[o + 62377351];
+      for (let i = 0; i < 4096; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 4096]; s1 += v0 * t; t = p[wo + i + 8192]; s2 += v0 * t; t = p[wo + i + 12288]; s3 += v0 * t; t = p[wo + i + 16384]; s4 += v0 * t; t = p[wo + i + 20480]; s5 += v0 * t; t = p[wo + i + 24576]; s6 += v0 * t; t = p[wo + i + 28672]; s7 += v0 * t;
+      }
+      y[yb + o] = s0; y[yb + o + 1] = s1; y[yb + o + 2] = s2; y[yb + o + 3] = s3; y[yb + o + 4] = s4; y[yb + o + 5] = s5; y[yb + o + 6] = s6; y[yb + o + 7] = s7;
     }
   }
 }
 
-/** fc8 backward: dz = dy; db, dW into grad; dx = W^T dz; 8 column(s) of W per pass. */
-function fc8_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a12, dz = ws.g0, dx = ws.g1, n = ws.batch;
+/**
+ * fc8 backward, parameters: dz = dy, in place; db = sum_b dz; dW[o][i] = sum_b dz[b,o] x[b,i],
+ * 4 output(s) x 4 input(s) per pass.
+ */
+function fc8_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a12, dz = ws.g0, n = ws.batch;
   // bias gradient
   for (let o = 0; o < 1000; o++) {
     let s = 0;
@@ -2302,27 +1868,76 @@ function fc8_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[o + 62377344] = s;
   }
-  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
-  for (let o = 0; o < 1000; o++) {
-    const wo = o * 4096 + 58281344;
-    for (let i = 0; i < 4096; i += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let b = 0; b < n; b++) {
-        const e = dz[b * 1000 + o], xi = b * 4096 + i;
-        a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7];
+  if (n === 1) {
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    for (let o = 0, wo = 58281344; o < 1000; o++, wo += 4096) {
+      const e = dz[o];
+      if (e === 0) {
+        grad.fill(0, wo, wo + 4096);
+        continue;
       }
-      grad[wo + i] = a0; grad[wo + i + 1] = a1; grad[wo + i + 2] = a2; grad[wo + i + 3] = a3; grad[wo + i + 4] = a4; grad[wo + i + 5] = a5; grad[wo + i + 6] = a6; grad[wo + i + 7] = a7;
+      for (let i = 0; i < 4096; i++) {
+        grad[wo + i] = e * x[i];
+      }
+    }
+    return;
+  }
+  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
+  for (let o = 0; o < 1000; o += 4) {
+    for (let i = 0; i < 4096; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      let a2_0 = 0, a2_1 = 0, a2_2 = 0, a2_3 = 0;
+      let a3_0 = 0, a3_1 = 0, a3_2 = 0, a3_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 1000 + o], e1 = dz[b * 1000 + o + 1], e2 = dz[b * 1000 + o + 2], e3 = dz[b * 1000 + o + 3], xi = b * 4096 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; a2_0 += e2 * v0; a3_0 += e3 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; a2_1 += e2 * v1; a3_1 += e3 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; a2_2 += e2 * v2; a3_2 += e3 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3; a2_3 += e2 * v3; a3_3 += e3 * v3;
+      }
+      grad[o * 4096 + i + 58281344] = a0_0; grad[o * 4096 + i + 58281345] = a0_1; grad[o * 4096 + i + 58281346] = a0_2; grad[o * 4096 + i + 58281347] = a0_3;
+      grad[o * 4096 + i + 58285440] = a1_0; grad[o * 4096 + i + 58285441] = a1_1; grad[o * 4096 + i + 58285442] = a1_2; grad[o * 4096 + i + 58285443] = a1_3;
+      grad[o * 4096 + i + 58289536] = a2_0; grad[o * 4096 + i + 58289537] = a2_1; grad[o * 4096 + i + 58289538] = a2_2; grad[o * 4096 + i + 58289539] = a2_3;
+      grad[o * 4096 + i + 58293632] = a3_0; grad[o * 4096 + i + 58293633] = a3_1; grad[o * 4096 + i + 58293634] = a3_2; grad[o * 4096 + i + 58293635] = a3_3;
     }
   }
-  // input gradient: dx = W^T dz
-  for (let b = 0; b < n; b++) {
-    const gb = b * 1000, xb = b * 4096;
-    for (let i = 0; i < 4096; i += 8) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-      for (let o = 0, wi = i + 58281344; o < 1000; o++, wi += 4096) {
-        const e = dz[gb + o]; s0 += e * p[wi]; s1 += e * p[wi + 1]; s2 += e * p[wi + 2]; s3 += e * p[wi + 3]; s4 += e * p[wi + 4]; s5 += e * p[wi + 5]; s6 += e * p[wi + 6]; s7 += e * p[wi + 7];
+}
+
+/** fc8 backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), 4 input(s) x 4 sample(s) per pass. */
+function fc8_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, n = ws.batch;
+  if (n === 1) {
+    // one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0
+    dx.fill(0, 0, 4096);
+    for (let o = 0, wo = 58281344; o < 1000; o++, wo += 4096) {
+      const e = dz[o];
+      if (e === 0) continue;
+      for (let i = 0; i < 4096; i++) {
+        dx[i] += e * p[wo + i];
       }
-      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3; dx[xb + i + 4] = s4; dx[xb + i + 5] = s5; dx[xb + i + 6] = s6; dx[xb + i + 7] = s7;
+    }
+    return;
+  }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const gb = b * 1000, xb = b * 4096;
+    for (let i = 0; i < 4096; i += 4) {
+      let s0_0 = 0, s0_1 = 0, s0_2 = 0, s0_3 = 0, s1_0 = 0, s1_1 = 0, s1_2 = 0, s1_3 = 0, s2_0 = 0, s2_1 = 0, s2_2 = 0, s2_3 = 0, s3_0 = 0, s3_1 = 0, s3_2 = 0, s3_3 = 0;
+      for (let o = 0, wi = i + 58281344; o < 1000; o++, wi += 4096) {
+        const e0 = dz[gb + o]; const e1 = dz[gb + o + 1000]; const e2 = dz[gb + o + 2000]; const e3 = dz[gb + o + 3000]; let t = p[wi]; s0_0 += e0 * t; s0_1 += e1 * t; s0_2 += e2 * t; s0_3 += e3 * t; t = p[wi + 1]; s1_0 += e0 * t; s1_1 += e1 * t; s1_2 += e2 * t; s1_3 += e3 * t; t = p[wi + 2]; s2_0 += e0 * t; s2_1 += e1 * t; s2_2 += e2 * t; s2_3 += e3 * t; t = p[wi + 3]; s3_0 += e0 * t; s3_1 += e1 * t; s3_2 += e2 * t; s3_3 += e3 * t;
+      }
+      dx[xb + i] = s0_0; dx[xb + i + 1] = s1_0; dx[xb + i + 2] = s2_0; dx[xb + i + 3] = s3_0;
+      dx[xb + i + 4096] = s0_1; dx[xb + i + 4097] = s1_1; dx[xb + i + 4098] = s2_1; dx[xb + i + 4099] = s3_1;
+      dx[xb + i + 8192] = s0_2; dx[xb + i + 8193] = s1_2; dx[xb + i + 8194] = s2_2; dx[xb + i + 8195] = s3_2;
+      dx[xb + i + 12288] = s0_3; dx[xb + i + 12289] = s1_3; dx[xb + i + 12290] = s2_3; dx[xb + i + 12291] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const gb = b * 1000, xb = b * 4096;
+    for (let i = 0; i < 4096; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0, wi = i + 58281344; o < 1000; o++, wi += 4096) {
+        const e0 = dz[gb + o]; let t = p[wi]; s0 += e0 * t; t = p[wi + 1]; s1 += e0 * t; t = p[wi + 2]; s2 += e0 * t; t = p[wi + 3]; s3 += e0 * t;
+      }
+      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3;
     }
   }
 }
@@ -2389,18 +2004,26 @@ function runForward(p: Float32Array, ws: Workspace, training: boolean): void {
 function runBackward(p: Float32Array, ws: Workspace, grad: Float32Array): void {
   softmax1_bwd(p, ws, grad);
   fc8_bwd(p, ws, grad);
+  fc8_bwd_dx(p, ws, grad);
   dropout2_bwd(p, ws, grad);
   fc7_bwd(p, ws, grad);
+  fc7_bwd_dx(p, ws, grad);
   dropout1_bwd(p, ws, grad);
   fc6_bwd(p, ws, grad);
+  fc6_bwd_dx(p, ws, grad);
   pool5_bwd(p, ws, grad);
   conv5_bwd(p, ws, grad);
+  conv5_bwd_dx(p, ws, grad);
   conv4_bwd(p, ws, grad);
+  conv4_bwd_dx(p, ws, grad);
   conv3_bwd(p, ws, grad);
+  conv3_bwd_dx(p, ws, grad);
   pool2_bwd(p, ws, grad);
   conv2_bwd(p, ws, grad);
+  conv2_bwd_dx(p, ws, grad);
   pool1_bwd(p, ws, grad);
   conv1_bwd(p, ws, grad);
+  conv1_bwd_dx(p, ws, grad);
 }
 
 /** Thrown before anything is written: names what was passed, what was expected, and the fix. */
@@ -2440,7 +2063,7 @@ export function forward(params: Float32Array, input: Float32Array, ws: Workspace
 
 /**
  * Backward pass after forward(..., training=true) on the same workspace. Writes dL/dparams into grad
- * (overwritten, not accumulated) and returns dL/dinput (workspace-owned).
+ * (overwritten, not accumulated) and returns dL/dinput (workspace-owned, also ws.dInput).
  */
 export function backward(params: Float32Array, ws: Workspace, dOutput: Float32Array, grad: Float32Array): Float32Array {
   checkWorkspace('backward', ws);
@@ -2487,7 +2110,8 @@ function crossEntropy(ws: Workspace, t: Float32Array): number {
 
 /**
  * Training-mode forward, the cross_entropy loss (mean over the batch) and the backward pass into grad.
- * target: one row per sample.
+ * target: one row per sample. Like a PyTorch input that does not require grad, the input gets no
+ * gradient here (ws.dInput is left as it was): call forward and backward for dL/dinput.
  */
 export function lossAndGrad(params: Float32Array, input: Float32Array, target: Float32Array, grad: Float32Array, ws: Workspace): number {
   checkWorkspace('lossAndGrad', ws);
@@ -2508,17 +2132,25 @@ export function lossAndGrad(params: Float32Array, input: Float32Array, target: F
   const loss = crossEntropy(ws, target);
   // softmax + cross-entropy gave the gradient at the logits: the steps before softmax
   fc8_bwd(params, ws, grad);
+  fc8_bwd_dx(params, ws, grad);
   dropout2_bwd(params, ws, grad);
   fc7_bwd(params, ws, grad);
+  fc7_bwd_dx(params, ws, grad);
   dropout1_bwd(params, ws, grad);
   fc6_bwd(params, ws, grad);
+  fc6_bwd_dx(params, ws, grad);
   pool5_bwd(params, ws, grad);
   conv5_bwd(params, ws, grad);
+  conv5_bwd_dx(params, ws, grad);
   conv4_bwd(params, ws, grad);
+  conv4_bwd_dx(params, ws, grad);
   conv3_bwd(params, ws, grad);
+  conv3_bwd_dx(params, ws, grad);
   pool2_bwd(params, ws, grad);
   conv2_bwd(params, ws, grad);
+  conv2_bwd_dx(params, ws, grad);
   pool1_bwd(params, ws, grad);
   conv1_bwd(params, ws, grad);
+  // (not conv1's input gradient: lossAndGrad does not compute dL/dinput)
   return loss;
 }

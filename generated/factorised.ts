@@ -6,23 +6,23 @@
 //
 // layer           kind                        output    params  step functions (estimated bytecode)
 // (input)                                     3x32x32           copied into ws.a0
-// stem            conv 32 3x3 pad 1x1         32x32x32  896     stem_fwd 13.9 KB, stem_bwd 5.9 KB
+// stem            conv 32 3x3 pad 1x1         32x32x32  896     stem_fwd 2.4 KB, stem_bwd 2.1 KB, stem_bwd_dx 1.1 KB
 // relu1           relu                        32x32x32          fused into stem
 // pool1           maxpool 2x2 stride 2x2      32x16x16          pool1_fwd 0.5 KB, pool1_bwd 0.3 KB
-// a_1x7           conv 32 1x7 pad 0x3         32x16x16  7,200   a_1x7_fwd 4.6 KB, a_1x7_bwd 5.5 KB
+// a_1x7           conv 32 1x7 pad 0x3         32x16x16  7,200   a_1x7_fwd 2.0 KB, a_1x7_bwd 3.4 KB, a_1x7_bwd_dx 2.0 KB
 // relu2           relu                        32x16x16          fused into a_1x7
-// a_7x1           conv 32 7x1 pad 3x0         32x16x16  7,200   a_7x1_fwd 4.6 KB, a_7x1_bwd 5.3 KB
+// a_7x1           conv 32 7x1 pad 3x0         32x16x16  7,200   a_7x1_fwd 2.5 KB, a_7x1_bwd 4.6 KB, a_7x1_bwd_dx 2.5 KB
 // relu3           relu                        32x16x16          fused into a_7x1
-// expand          conv 64 1x1                 64x16x16  2,112   expand_fwd 1.3 KB, expand_bwd 2.2 KB
+// expand          conv 64 1x1                 64x16x16  2,112   expand_fwd 1.7 KB, expand_bwd 0.9 KB, expand_bwd_dx 0.4 KB
 // relu4           relu                        64x16x16          fused into expand
 // pool2           maxpool 2x2 stride 2x2      64x8x8            pool2_fwd 0.5 KB, pool2_bwd 0.3 KB
-// b_1x7           conv 64 1x7 pad same (0x3)  64x8x8    28,736  b_1x7_fwd 4.6 KB, b_1x7_bwd 5.5 KB
+// b_1x7           conv 64 1x7 pad same (0x3)  64x8x8    28,736  b_1x7_fwd 2.0 KB, b_1x7_bwd 3.4 KB, b_1x7_bwd_dx 2.0 KB
 // relu5           relu                        64x8x8            fused into b_1x7
-// b_7x1           conv 64 7x1 pad same (3x0)  64x8x8    28,736  b_7x1_fwd 4.6 KB, b_7x1_bwd 5.3 KB
+// b_7x1           conv 64 7x1 pad same (3x0)  64x8x8    28,736  b_7x1_fwd 2.5 KB, b_7x1_bwd 4.6 KB, b_7x1_bwd_dx 2.5 KB
 // relu6           relu                        64x8x8            fused into b_7x1
 // globalavgpool1  globalavgpool               64                globalavgpool1_fwd 0.5 KB, globalavgpool1_bwd 0.5 KB
 // dropout1        dropout 0.2                 64                dropout1_fwd 0.5 KB, dropout1_bwd 0.5 KB
-// classes         dense 10                    10        650     classes_fwd 0.7 KB, classes_bwd 1.6 KB
+// classes         dense 10                    10        650     classes_fwd 3.8 KB, classes_bwd 2.9 KB, classes_bwd_dx 2.3 KB
 // softmax1        softmax                     10                softmax1_fwd 0.5 KB, softmax1_bwd 0.5 KB
 //
 // Parameters: one flat vector, weight then bias per layer in file order, PyTorch layouts
@@ -78,9 +78,9 @@ export interface Workspace {
   readonly g0: Float32Array;
   /** gradients, used in turn by the steps, 32768 per sample */
   readonly g1: Float32Array;
-  /** a conv layer's error map, zero-padded, one sample, 36992 */
-  readonly e0: Float32Array;
-  /** dL/dinput after backward() or lossAndGrad(): what backward returns (a view of a gradient buffer) */
+  /** zero-padded copy of one sample's conv input, error map or input gradient, 11264 */
+  readonly s0: Float32Array;
+  /** dL/dinput after backward() (lossAndGrad does not compute it): what backward returns, a view of a gradient buffer */
   readonly dInput: Float32Array;
   /** the dropout masks in layer order (the m* fields above): 0 or 1/(1 - rate) per element */
   readonly dropoutMasks: readonly Float32Array[];
@@ -109,12 +109,12 @@ export function createWorkspace(batch = 1, seed = 0): Workspace {
   const a12 = new Float32Array(batch * 10);
   const g0 = new Float32Array(batch * 8192);
   const g1 = new Float32Array(batch * 32768);
-  const e0 = new Float32Array(36992);
+  const s0 = new Float32Array(11264);
   return {
     model: MODEL,
     batch,
     rng: (seed ^ 0x5bd1e995) | 0,
-    a0, a1, a2, i1, a3, a4, a5, a6, i5, a7, a8, a9, a10, m9, a11, a12, g0, g1, e0,
+    a0, a1, a2, i1, a3, a4, a5, a6, i5, a7, a8, a9, a10, m9, a11, a12, g0, g1, s0,
     dInput: g0.subarray(0, batch * 3072),
     dropoutMasks: [m9],
   };
@@ -186,199 +186,59 @@ function uniform(p: Float32Array, from: number, to: number, bound: number, state
 
 // ---- stem + relu1 ----
 
-// stem forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const stem_fwd_edges: readonly number[] = [0, 1, 0, 32, 31, 32, 0, 32, 1, 31, 0, 1, 1, 31, 31, 32];
 /**
  * stem forward: 3x32x32 -> 32x32x32, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [32][3][3][3] at p[0], bias at p[864].
- * Interior rows 1..30, columns 1..30: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function stem_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a0, y = ws.a1, n = ws.batch;
+  const x = ws.a0, y = ws.a1, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 3072, yb = b * 32768;
-    for (let f = 0; f < 32; f += 4) {
-      const wf = f * 27;
-      const b0 = p[f + 864], b1 = p[f + 865], b2 = p[f + 866], b3 = p[f + 867];
-      for (let oy = 1; oy < 31; oy++) {
-        const xr = xb + oy * 32 - 33;
-        const yr = yb + f * 1024 + oy * 32;
-        for (let ox = 1; ox < 31; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          let v = 0, v1 = 0, wt = 0;
-          v = x[xi]; v1 = x[xi + 1];
-          wt = p[wf]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 27]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 54]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 81]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 1]; v1 = x[xi + 2];
-          wt = p[wf + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 28]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 55]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 82]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 2]; v1 = x[xi + 3];
-          wt = p[wf + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 29]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 56]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 83]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 32]; v1 = x[xi + 33];
-          wt = p[wf + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 30]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 57]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 84]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 33]; v1 = x[xi + 34];
-          wt = p[wf + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 31]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 58]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 85]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 34]; v1 = x[xi + 35];
-          wt = p[wf + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 32]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 59]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 86]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 64]; v1 = x[xi + 65];
-          wt = p[wf + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 33]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 60]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 87]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 65]; v1 = x[xi + 66];
-          wt = p[wf + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 34]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 61]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 88]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 66]; v1 = x[xi + 67];
-          wt = p[wf + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 35]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 62]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 89]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 1024]; v1 = x[xi + 1025];
-          wt = p[wf + 9]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 36]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 63]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 90]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 1025]; v1 = x[xi + 1026];
-          wt = p[wf + 10]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 37]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 64]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 91]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 1026]; v1 = x[xi + 1027];
-          wt = p[wf + 11]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 38]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 65]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 92]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 1056]; v1 = x[xi + 1057];
-          wt = p[wf + 12]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 39]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 66]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 93]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 1057]; v1 = x[xi + 1058];
-          wt = p[wf + 13]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 40]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 67]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 94]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 1058]; v1 = x[xi + 1059];
-          wt = p[wf + 14]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 41]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 68]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 95]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 1088]; v1 = x[xi + 1089];
-          wt = p[wf + 15]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 42]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 69]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 96]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 1089]; v1 = x[xi + 1090];
-          wt = p[wf + 16]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 43]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 70]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 97]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 1090]; v1 = x[xi + 1091];
-          wt = p[wf + 17]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 44]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 71]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 98]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 2048]; v1 = x[xi + 2049];
-          wt = p[wf + 18]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 45]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 72]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 99]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 2049]; v1 = x[xi + 2050];
-          wt = p[wf + 19]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 46]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 73]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 100]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 2050]; v1 = x[xi + 2051];
-          wt = p[wf + 20]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 47]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 74]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 101]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 2080]; v1 = x[xi + 2081];
-          wt = p[wf + 21]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 48]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 75]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 102]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 2081]; v1 = x[xi + 2082];
-          wt = p[wf + 22]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 49]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 76]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 103]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 2082]; v1 = x[xi + 2083];
-          wt = p[wf + 23]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 50]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 77]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 104]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 2112]; v1 = x[xi + 2113];
-          wt = p[wf + 24]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 51]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 78]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 105]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 2113]; v1 = x[xi + 2114];
-          wt = p[wf + 25]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 52]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 79]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 106]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 2114]; v1 = x[xi + 2115];
-          wt = p[wf + 26]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 53]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 80]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 107]; s3_0 += v * wt; s3_1 += v1 * wt;
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 1024] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 1025] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 2048] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 2049] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 3072] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 3073] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (34x34 per channel)
+    xp.fill(0, 0, 3468);
+    for (let c = 0; c < 3; c++) {
+      for (let iy = 0; iy < 32; iy++) {
+        const from = xb + c * 1024 + iy * 32, to = c * 1156 + iy * 34 + 35;
+        for (let ix = 0; ix < 32; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = stem_fwd_edges[e], y1 = stem_fwd_edges[e + 1], x0 = stem_fwd_edges[e + 2], x1 = stem_fwd_edges[e + 3];
-      for (let f = 0; f < 32; f++) {
-        const wf = f * 27, yf = yb + f * 1024;
-        const bf = p[f + 864];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 3; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 32) continue;
-                const xr = xb + c * 1024 + iy * 32;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 32) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 32; o++) {
+      const wo = o * 27;
+      const i0 = p[o + 864];
+      for (let oy = 0; oy < 32; oy++) {
+        const sr = oy * 34, dr = yb + o * 1024 + oy * 32;
+        for (let ox = 0; ox < 32; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 3; r++) {
+            const sc = si + r * 1156, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 32 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 34], v1 = xp[sc + 35], v2 = xp[sc + 36], v3 = xp[sc + 37], v4 = xp[sc + 38], v5 = xp[sc + 39];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 68], v1 = xp[sc + 69], v2 = xp[sc + 70], v3 = xp[sc + 71], v4 = xp[sc + 72], v5 = xp[sc + 73];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -386,12 +246,12 @@ function stem_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * stem backward, dz = dy * relu'(y) (32x32x32):
- * db: sums of dz; dw: correlation of the input (3x32x32) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * stem backward, parameters: dz = dy * relu'(y) (32x32x32), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function stem_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a0, dz = ws.g1, dx = ws.g0, y = ws.a1, e = ws.e0, n = ws.batch;
+function stem_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a0, dz = ws.g1, y = ws.a1, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 32768; i++) {
     const v = y[i];
@@ -408,108 +268,78 @@ function stem_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 864] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 32; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 0, 864);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 3072, gb = b * 32768;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (34x34 per channel)
+    xp.fill(0, 0, 3468);
     for (let c = 0; c < 3; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 3072 + c * 1024, gf = b * 32768 + f * 1024;
-        for (let oy = 0; oy < 32; oy++) {
-          const xr = xc + oy * 32 - 33, gr = gf + oy * 32;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 32, r1 = iy + 1 >= 0 && iy + 1 < 32, r2 = iy + 2 >= 0 && iy + 2 < 32;
-          const inside = oy >= 1 && oy < 31;
-          const xa = inside ? 1 : 32, xz = inside ? 31 : 32;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 1024];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 32, q1 = ix + 1 >= 0 && ix + 1 < 32, q2 = ix + 2 >= 0 && ix + 2 < 32;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 32]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 33]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 34]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 64]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 65]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 66]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 1024];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 32]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 33]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 34]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 64]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 65]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 66]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 32; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 1024];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 32, q1 = ix + 1 >= 0 && ix + 1 < 32, q2 = ix + 2 >= 0 && ix + 2 < 32;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 32]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 33]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 34]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 64]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 65]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 66]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 32; iy++) {
+        const from = xb + c * 1024 + iy * 32, to = c * 1156 + iy * 34 + 35;
+        for (let ix = 0; ix < 32; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 27 + c * 9] = a0_0; grad[f * 27 + c * 9 + 1] = a0_1; grad[f * 27 + c * 9 + 2] = a0_2;
-      grad[f * 27 + c * 9 + 3] = a0_3; grad[f * 27 + c * 9 + 4] = a0_4; grad[f * 27 + c * 9 + 5] = a0_5;
-      grad[f * 27 + c * 9 + 6] = a0_6; grad[f * 27 + c * 9 + 7] = a0_7; grad[f * 27 + c * 9 + 8] = a0_8;
-      grad[f * 27 + c * 9 + 27] = a1_0; grad[f * 27 + c * 9 + 28] = a1_1; grad[f * 27 + c * 9 + 29] = a1_2;
-      grad[f * 27 + c * 9 + 30] = a1_3; grad[f * 27 + c * 9 + 31] = a1_4; grad[f * 27 + c * 9 + 32] = a1_5;
-      grad[f * 27 + c * 9 + 33] = a1_6; grad[f * 27 + c * 9 + 34] = a1_7; grad[f * 27 + c * 9 + 35] = a1_8;
+    }
+    for (let f = 0; f < 32; f++) {
+      for (let c = 0; c < 3; c++) {
+        {
+          let a0 = grad[f * 27 + c * 9], a1 = grad[f * 27 + c * 9 + 1], a2 = grad[f * 27 + c * 9 + 2];
+          let a3 = grad[f * 27 + c * 9 + 3], a4 = grad[f * 27 + c * 9 + 4], a5 = grad[f * 27 + c * 9 + 5];
+          let a6 = grad[f * 27 + c * 9 + 6], a7 = grad[f * 27 + c * 9 + 7], a8 = grad[f * 27 + c * 9 + 8];
+          for (let oy = 0; oy < 32; oy++) {
+            const er = gb + f * 1024 + oy * 32, xr = c * 1156 + oy * 34;
+            for (let ox = 0; ox < 32; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+              a3 += e * xp[xi + 34]; a4 += e * xp[xi + 35]; a5 += e * xp[xi + 36];
+              a6 += e * xp[xi + 68]; a7 += e * xp[xi + 69]; a8 += e * xp[xi + 70];
+            }
+          }
+          grad[f * 27 + c * 9] = a0; grad[f * 27 + c * 9 + 1] = a1; grad[f * 27 + c * 9 + 2] = a2;
+          grad[f * 27 + c * 9 + 3] = a3; grad[f * 27 + c * 9 + 4] = a4; grad[f * 27 + c * 9 + 5] = a5;
+          grad[f * 27 + c * 9 + 6] = a6; grad[f * 27 + c * 9 + 7] = a7; grad[f * 27 + c * 9 + 8] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * stem backward, input: dx (3x32x32) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function stem_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, dxp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 3072, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 36992);
+    const db = b * 3072, gb = b * 32768, tb = 0;
+    // the input gradient of sample b, zero-padded like the input (34x34 per channel)
+    dxp.fill(0, tb, tb + 3468);
     for (let f = 0; f < 32; f++) {
+      const wf = f * 27, gf = gb + f * 1024;
       for (let oy = 0; oy < 32; oy++) {
-        const s = b * 32768 + f * 1024 + oy * 32, d = f * 1156 + oy * 34 + 35;
+        const tr = tb + oy * 34, er = gf + oy * 32;
         for (let ox = 0; ox < 32; ox++) {
-          e[d + ox] = dz[s + ox];
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          for (let c = 0, tc = ti, wc = wf; c < 3; c++, tc += 1156, wc += 9) {
+            dxp[tc] += e * p[wc]; dxp[tc + 1] += e * p[wc + 1]; dxp[tc + 2] += e * p[wc + 2];
+            dxp[tc + 34] += e * p[wc + 3]; dxp[tc + 35] += e * p[wc + 4]; dxp[tc + 36] += e * p[wc + 5];
+            dxp[tc + 68] += e * p[wc + 6]; dxp[tc + 69] += e * p[wc + 7]; dxp[tc + 70] += e * p[wc + 8];
+          }
         }
       }
     }
-    {
-      const dc = db, wc = 0;
-      for (let ty = 0; ty < 32; ty++) {
-        const dr = dc + ty * 32, gr = mb + ty * 34 + 35;
-        for (let tx = 0; tx < 32; tx++) {
-          let s0 = 0, s1 = 0, s2 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 32; f++, gf += 1156, wf += 27) {
-            let v: number;
-            v = e[gf + 35]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18];
-            v = e[gf + 34]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19];
-            v = e[gf + 33]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23];
-            v = e[gf - 33]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24];
-            v = e[gf - 34]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25];
-            v = e[gf - 35]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26];
-          }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 1024] = s1;
-          dx[dr + tx + 2048] = s2;
+    // crop the padding away
+    for (let c = 0; c < 3; c++) {
+      for (let iy = 0; iy < 32; iy++) {
+        const from = c * 1156 + iy * 34 + 35, to = db + c * 1024 + iy * 32;
+        for (let ix = 0; ix < 32; ix++) {
+          dx[to + ix] = dxp[from + ix];
         }
       }
     }
@@ -555,102 +385,51 @@ function pool1_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 // ---- a_1x7 + relu2 ----
 
-// a_1x7 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const a_1x7_fwd_edges: readonly number[] = [0, 16, 0, 3, 0, 16, 13, 16];
 /**
  * a_1x7 forward: 32x16x16 -> 32x16x16, cross-correlation with 1x7 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy + ky, ox - 3 + kx] (zero outside the input)
  * weight [32][32][1][7] at p[896], bias at p[8064].
- * Interior rows 0..15, columns 3..12: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function a_1x7_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a2, y = ws.a3, n = ws.batch;
+  const x = ws.a2, y = ws.a3, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 8192, yb = b * 8192;
-    for (let f = 0; f < 32; f += 4) {
-      const wf = f * 224 + 896;
-      const b0 = p[f + 8064], b1 = p[f + 8065], b2 = p[f + 8066], b3 = p[f + 8067];
-      for (let oy = 0; oy < 16; oy++) {
-        const xr = xb + oy * 16 - 3;
-        const yr = yb + f * 256 + oy * 16;
-        for (let ox = 3; ox < 13; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 32; c++) {
-            const xc = xi + c * 256, wc = wf + c * 7;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 224]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 448]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 672]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 225]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 449]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 673]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 226]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 450]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 674]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 3]; v1 = x[xc + 4];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 227]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 451]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 675]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 4]; v1 = x[xc + 5];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 228]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 452]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 676]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 5]; v1 = x[xc + 6];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 229]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 453]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 677]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 6]; v1 = x[xc + 7];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 230]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 454]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 678]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 256] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 257] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 512] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 513] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 768] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 769] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 0 row(s) above and below, 3 column(s) left and right (16x22 per channel)
+    xp.fill(0, 0, 11264);
+    for (let c = 0; c < 32; c++) {
+      for (let iy = 0; iy < 16; iy++) {
+        const from = xb + c * 256 + iy * 16, to = c * 352 + iy * 22 + 3;
+        for (let ix = 0; ix < 16; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 8; e += 4) {
-      const y0 = a_1x7_fwd_edges[e], y1 = a_1x7_fwd_edges[e + 1], x0 = a_1x7_fwd_edges[e + 2], x1 = a_1x7_fwd_edges[e + 3];
-      for (let f = 0; f < 32; f++) {
-        const wf = f * 224 + 896, yf = yb + f * 256;
-        const bf = p[f + 8064];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 3;
-            let s = bf;
-            for (let c = 0; c < 32; c++) {
-              for (let ky = 0; ky < 1; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 16) continue;
-                const xr = xb + c * 256 + iy * 16;
-                const wr = wf + c * 7 + ky * 7;
-                for (let kx = 0; kx < 7; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 16) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 32; o++) {
+      const wo = o * 224 + 896;
+      const i0 = p[o + 8064];
+      for (let oy = 0; oy < 16; oy++) {
+        const sr = oy * 22, dr = yb + o * 256 + oy * 16;
+        for (let ox = 0; ox < 16; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 32; r++) {
+            const sc = si + r * 352, wr = wo + r * 7;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5], v6 = xp[sc + 6], v7 = xp[sc + 7], v8 = xp[sc + 8], v9 = xp[sc + 9];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 3]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 4]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+              { const t = p[wr + 5]; s0 += v5 * t; s1 += v6 * t; s2 += v7 * t; s3 += v8 * t; }
+              { const t = p[wr + 6]; s0 += v6 * t; s1 += v7 * t; s2 += v8 * t; s3 += v9 * t; }
             }
-            y[yf + oy * 16 + ox] = s < 0 ? 0 : s;
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -658,12 +437,12 @@ function a_1x7_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * a_1x7 backward, dz = dy * relu'(y) (32x16x16):
- * db: sums of dz; dw: correlation of the input (32x16x16) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * a_1x7 backward, parameters: dz = dy * relu'(y) (32x16x16), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy + ky, ox - 3 + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 1x7 taps per pass, 8 position(s) at a time.
  */
-function a_1x7_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a2, dz = ws.g1, dx = ws.g0, y = ws.a3, e = ws.e0, n = ws.batch;
+function a_1x7_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a2, dz = ws.g1, y = ws.a3, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 8192; i++) {
     const v = y[i];
@@ -680,93 +459,91 @@ function a_1x7_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 8064] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 1x7 taps per pass
-  for (let f = 0; f < 32; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 896, 8064);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 8192, gb = b * 8192;
+    // x of sample b, zero-padded into scratch: 0 row(s) above and below, 3 column(s) left and right (16x22 per channel)
+    xp.fill(0, 0, 11264);
     for (let c = 0; c < 32; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0, a0_4 = 0, a0_5 = 0, a0_6 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0, a1_4 = 0, a1_5 = 0, a1_6 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 8192 + c * 256, gf = b * 8192 + f * 256;
-        for (let oy = 0; oy < 16; oy++) {
-          const xr = xc + oy * 16 - 3, gr = gf + oy * 16;
-          const iy = oy;
-          const r0 = iy >= 0 && iy < 16;
-          const inside = oy >= 0 && oy < 16;
-          const xa = inside ? 3 : 16, xz = inside ? 13 : 16;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 256];
-            const ix = ox - 3;
-            const q0 = ix >= 0 && ix < 16, q1 = ix + 1 >= 0 && ix + 1 < 16, q2 = ix + 2 >= 0 && ix + 2 < 16, q3 = ix + 3 >= 0 && ix + 3 < 16, q4 = ix + 4 >= 0 && ix + 4 < 16, q5 = ix + 5 >= 0 && ix + 5 < 16, q6 = ix + 6 >= 0 && ix + 6 < 16;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r0 && q3) { const v = x[xi + 3]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r0 && q4) { const v = x[xi + 4]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r0 && q5) { const v = x[xi + 5]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r0 && q6) { const v = x[xi + 6]; a0_6 += e0 * v; a1_6 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 256];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 3]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 4]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 5]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 6]; a0_6 += e0 * v; a1_6 += e1 * v;
-          }
-          for (let ox = xz; ox < 16; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 256];
-            const ix = ox - 3;
-            const q0 = ix >= 0 && ix < 16, q1 = ix + 1 >= 0 && ix + 1 < 16, q2 = ix + 2 >= 0 && ix + 2 < 16, q3 = ix + 3 >= 0 && ix + 3 < 16, q4 = ix + 4 >= 0 && ix + 4 < 16, q5 = ix + 5 >= 0 && ix + 5 < 16, q6 = ix + 6 >= 0 && ix + 6 < 16;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r0 && q3) { const v = x[xi + 3]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r0 && q4) { const v = x[xi + 4]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r0 && q5) { const v = x[xi + 5]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r0 && q6) { const v = x[xi + 6]; a0_6 += e0 * v; a1_6 += e1 * v; }
-          }
+      for (let iy = 0; iy < 16; iy++) {
+        const from = xb + c * 256 + iy * 16, to = c * 352 + iy * 22 + 3;
+        for (let ix = 0; ix < 16; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 224 + c * 7 + 896] = a0_0; grad[f * 224 + c * 7 + 897] = a0_1; grad[f * 224 + c * 7 + 898] = a0_2; grad[f * 224 + c * 7 + 899] = a0_3; grad[f * 224 + c * 7 + 900] = a0_4; grad[f * 224 + c * 7 + 901] = a0_5; grad[f * 224 + c * 7 + 902] = a0_6;
-      grad[f * 224 + c * 7 + 1120] = a1_0; grad[f * 224 + c * 7 + 1121] = a1_1; grad[f * 224 + c * 7 + 1122] = a1_2; grad[f * 224 + c * 7 + 1123] = a1_3; grad[f * 224 + c * 7 + 1124] = a1_4; grad[f * 224 + c * 7 + 1125] = a1_5; grad[f * 224 + c * 7 + 1126] = a1_6;
+    }
+    for (let f = 0; f < 32; f++) {
+      for (let c = 0; c < 32; c++) {
+        {
+          let a0 = grad[f * 224 + c * 7 + 896], a1 = grad[f * 224 + c * 7 + 897], a2 = grad[f * 224 + c * 7 + 898], a3 = grad[f * 224 + c * 7 + 899], a4 = grad[f * 224 + c * 7 + 900], a5 = grad[f * 224 + c * 7 + 901], a6 = grad[f * 224 + c * 7 + 902];
+          for (let oy = 0; oy < 16; oy++) {
+            const er = gb + f * 256 + oy * 16, xr = c * 352 + oy * 22;
+            for (let ox = 0; ox < 16; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7], v8 = xp[xi + 8], v9 = xp[xi + 9], v10 = xp[xi + 10], v11 = xp[xi + 11], v12 = xp[xi + 12], v13 = xp[xi + 13];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2; a3 += e0 * v3; a4 += e0 * v4; a5 += e0 * v5; a6 += e0 * v6;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3; a3 += e1 * v4; a4 += e1 * v5; a5 += e1 * v6; a6 += e1 * v7;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4; a3 += e2 * v5; a4 += e2 * v6; a5 += e2 * v7; a6 += e2 * v8;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5; a3 += e3 * v6; a4 += e3 * v7; a5 += e3 * v8; a6 += e3 * v9;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6; a3 += e4 * v7; a4 += e4 * v8; a5 += e4 * v9; a6 += e4 * v10;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7; a3 += e5 * v8; a4 += e5 * v9; a5 += e5 * v10; a6 += e5 * v11;
+                a0 += e6 * v6; a1 += e6 * v7; a2 += e6 * v8; a3 += e6 * v9; a4 += e6 * v10; a5 += e6 * v11; a6 += e6 * v12;
+                a0 += e7 * v7; a1 += e7 * v8; a2 += e7 * v9; a3 += e7 * v10; a4 += e7 * v11; a5 += e7 * v12; a6 += e7 * v13;
+              }
+            }
+          }
+          grad[f * 224 + c * 7 + 896] = a0; grad[f * 224 + c * 7 + 897] = a1; grad[f * 224 + c * 7 + 898] = a2; grad[f * 224 + c * 7 + 899] = a3; grad[f * 224 + c * 7 + 900] = a4; grad[f * 224 + c * 7 + 901] = a5; grad[f * 224 + c * 7 + 902] = a6;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * a_1x7 backward, input: dx (32x16x16) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 0x3.
+ */
+function a_1x7_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 8192, mb = 0;
-    // dz of sample b, padded with zeros: 0 row(s) above, 0 below, 3 column(s) left, 3 right
-    e.fill(0, 0, 11264);
-    for (let f = 0; f < 32; f++) {
-      for (let oy = 0; oy < 16; oy++) {
-        const s = b * 8192 + f * 256 + oy * 16, d = f * 352 + oy * 22 + 3;
-        for (let ox = 0; ox < 16; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 8192, gb = b * 8192;
+    // dz of sample b, zero-padded into scratch: 0 row(s) above and below, 3 column(s) left and right (16x22 per channel)
+    ep.fill(0, 0, 11264);
+    for (let c = 0; c < 32; c++) {
+      for (let iy = 0; iy < 16; iy++) {
+        const from = gb + c * 256 + iy * 16, to = c * 352 + iy * 22 + 3;
+        for (let ix = 0; ix < 16; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 32; c += 4) {
-      const dc = db + c * 256, wc = c * 7 + 896;
-      for (let ty = 0; ty < 16; ty++) {
-        const dr = dc + ty * 16, gr = mb + ty * 22 + 3;
-        for (let tx = 0; tx < 16; tx++) {
+    for (let o = 0; o < 32; o++) {
+      const wo = o * 7 + 902;
+      for (let oy = 0; oy < 16; oy++) {
+        const sr = oy * 22, dr = db + o * 256 + oy * 16;
+        for (let ox = 0; ox < 16; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 32; f++, gf += 352, wf += 224) {
-            let v: number;
-            v = e[gf + 3]; s0 += v * p[wf]; s1 += v * p[wf + 7]; s2 += v * p[wf + 14]; s3 += v * p[wf + 21];
-            v = e[gf + 2]; s0 += v * p[wf + 1]; s1 += v * p[wf + 8]; s2 += v * p[wf + 15]; s3 += v * p[wf + 22];
-            v = e[gf + 1]; s0 += v * p[wf + 2]; s1 += v * p[wf + 9]; s2 += v * p[wf + 16]; s3 += v * p[wf + 23];
-            v = e[gf]; s0 += v * p[wf + 3]; s1 += v * p[wf + 10]; s2 += v * p[wf + 17]; s3 += v * p[wf + 24];
-            v = e[gf - 1]; s0 += v * p[wf + 4]; s1 += v * p[wf + 11]; s2 += v * p[wf + 18]; s3 += v * p[wf + 25];
-            v = e[gf - 2]; s0 += v * p[wf + 5]; s1 += v * p[wf + 12]; s2 += v * p[wf + 19]; s3 += v * p[wf + 26];
-            v = e[gf - 3]; s0 += v * p[wf + 6]; s1 += v * p[wf + 13]; s2 += v * p[wf + 20]; s3 += v * p[wf + 27];
+          for (let r = 0; r < 32; r++) {
+            const sc = si + r * 352, wr = wo + r * 224;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3], v4 = ep[sc + 4], v5 = ep[sc + 5], v6 = ep[sc + 6], v7 = ep[sc + 7], v8 = ep[sc + 8], v9 = ep[sc + 9];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr - 3]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr - 4]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+              { const t = p[wr - 5]; s0 += v5 * t; s1 += v6 * t; s2 += v7 * t; s3 += v8 * t; }
+              { const t = p[wr - 6]; s0 += v6 * t; s1 += v7 * t; s2 += v8 * t; s3 += v9 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 256] = s1;
-          dx[dr + tx + 512] = s2;
-          dx[dr + tx + 768] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
         }
       }
     }
@@ -775,102 +552,69 @@ function a_1x7_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
 
 // ---- a_7x1 + relu3 ----
 
-// a_7x1 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const a_7x1_fwd_edges: readonly number[] = [0, 3, 0, 16, 13, 16, 0, 16];
 /**
  * a_7x1 forward: 32x16x16 -> 32x16x16, cross-correlation with 7x1 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 3 + ky, ox + kx] (zero outside the input)
  * weight [32][32][7][1] at p[8096], bias at p[15264].
- * Interior rows 3..12, columns 0..15: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function a_7x1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a3, y = ws.a4, n = ws.batch;
+  const x = ws.a3, y = ws.a4, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 8192, yb = b * 8192;
-    for (let f = 0; f < 32; f += 4) {
-      const wf = f * 224 + 8096;
-      const b0 = p[f + 15264], b1 = p[f + 15265], b2 = p[f + 15266], b3 = p[f + 15267];
-      for (let oy = 3; oy < 13; oy++) {
-        const xr = xb + oy * 16 - 48;
-        const yr = yb + f * 256 + oy * 16;
-        for (let ox = 0; ox < 16; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 32; c++) {
-            const xc = xi + c * 256, wc = wf + c * 7;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 224]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 448]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 672]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 16]; v1 = x[xc + 17];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 225]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 449]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 673]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 32]; v1 = x[xc + 33];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 226]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 450]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 674]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 48]; v1 = x[xc + 49];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 227]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 451]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 675]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 64]; v1 = x[xc + 65];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 228]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 452]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 676]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 80]; v1 = x[xc + 81];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 229]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 453]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 677]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 96]; v1 = x[xc + 97];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 230]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 454]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 678]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 256] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 257] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 512] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 513] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 768] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 769] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 3 row(s) above and below, 0 column(s) left and right (22x16 per channel)
+    xp.fill(0, 0, 11264);
+    for (let c = 0; c < 32; c++) {
+      for (let iy = 0; iy < 16; iy++) {
+        const from = xb + c * 256 + iy * 16, to = c * 352 + iy * 16 + 48;
+        for (let ix = 0; ix < 16; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 8; e += 4) {
-      const y0 = a_7x1_fwd_edges[e], y1 = a_7x1_fwd_edges[e + 1], x0 = a_7x1_fwd_edges[e + 2], x1 = a_7x1_fwd_edges[e + 3];
-      for (let f = 0; f < 32; f++) {
-        const wf = f * 224 + 8096, yf = yb + f * 256;
-        const bf = p[f + 15264];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 3;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox;
-            let s = bf;
-            for (let c = 0; c < 32; c++) {
-              for (let ky = 0; ky < 7; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 16) continue;
-                const xr = xb + c * 256 + iy * 16;
-                const wr = wf + c * 7 + ky;
-                for (let kx = 0; kx < 1; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 16) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 32; o++) {
+      const wo = o * 224 + 8096;
+      const i0 = p[o + 15264];
+      for (let oy = 0; oy < 16; oy++) {
+        const sr = oy * 16, dr = yb + o * 256 + oy * 16;
+        for (let ox = 0; ox < 16; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 32; r++) {
+            const sc = si + r * 352, wr = wo + r * 7;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
             }
-            y[yf + oy * 16 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 16], v1 = xp[sc + 17], v2 = xp[sc + 18], v3 = xp[sc + 19];
+              { const t = p[wr + 1]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 32], v1 = xp[sc + 33], v2 = xp[sc + 34], v3 = xp[sc + 35];
+              { const t = p[wr + 2]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 48], v1 = xp[sc + 49], v2 = xp[sc + 50], v3 = xp[sc + 51];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 64], v1 = xp[sc + 65], v2 = xp[sc + 66], v3 = xp[sc + 67];
+              { const t = p[wr + 4]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 80], v1 = xp[sc + 81], v2 = xp[sc + 82], v3 = xp[sc + 83];
+              { const t = p[wr + 5]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 96], v1 = xp[sc + 97], v2 = xp[sc + 98], v3 = xp[sc + 99];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -878,12 +622,12 @@ function a_7x1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * a_7x1 backward, dz = dy * relu'(y) (32x16x16):
- * db: sums of dz; dw: correlation of the input (32x16x16) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * a_7x1 backward, parameters: dz = dy * relu'(y) (32x16x16), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 3 + ky, ox + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 7x1 taps per pass, 8 position(s) at a time.
  */
-function a_7x1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a3, dz = ws.g0, dx = ws.g1, y = ws.a4, e = ws.e0, n = ws.batch;
+function a_7x1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a3, dz = ws.g0, y = ws.a4, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 8192; i++) {
     const v = y[i];
@@ -900,117 +644,187 @@ function a_7x1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 15264] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 7x1 taps per pass
-  for (let f = 0; f < 32; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 8096, 15264);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 8192, gb = b * 8192;
+    // x of sample b, zero-padded into scratch: 3 row(s) above and below, 0 column(s) left and right (22x16 per channel)
+    xp.fill(0, 0, 11264);
     for (let c = 0; c < 32; c++) {
-      let a0_0 = 0;
-      let a0_1 = 0;
-      let a0_2 = 0;
-      let a0_3 = 0;
-      let a0_4 = 0;
-      let a0_5 = 0;
-      let a0_6 = 0;
-      let a1_0 = 0;
-      let a1_1 = 0;
-      let a1_2 = 0;
-      let a1_3 = 0;
-      let a1_4 = 0;
-      let a1_5 = 0;
-      let a1_6 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 8192 + c * 256, gf = b * 8192 + f * 256;
-        for (let oy = 0; oy < 16; oy++) {
-          const xr = xc + oy * 16 - 48, gr = gf + oy * 16;
-          const iy = oy - 3;
-          const r0 = iy >= 0 && iy < 16, r1 = iy + 1 >= 0 && iy + 1 < 16, r2 = iy + 2 >= 0 && iy + 2 < 16, r3 = iy + 3 >= 0 && iy + 3 < 16, r4 = iy + 4 >= 0 && iy + 4 < 16, r5 = iy + 5 >= 0 && iy + 5 < 16, r6 = iy + 6 >= 0 && iy + 6 < 16;
-          const inside = oy >= 3 && oy < 13;
-          const xa = inside ? 0 : 16, xz = inside ? 16 : 16;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 256];
-            const ix = ox;
-            const q0 = ix >= 0 && ix < 16;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 16]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 32]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r3 && q0) { const v = x[xi + 48]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r4 && q0) { const v = x[xi + 64]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r5 && q0) { const v = x[xi + 80]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r6 && q0) { const v = x[xi + 96]; a0_6 += e0 * v; a1_6 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 256];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 16]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 32]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 48]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 64]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 80]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 96]; a0_6 += e0 * v; a1_6 += e1 * v;
-          }
-          for (let ox = xz; ox < 16; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 256];
-            const ix = ox;
-            const q0 = ix >= 0 && ix < 16;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 16]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 32]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r3 && q0) { const v = x[xi + 48]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r4 && q0) { const v = x[xi + 64]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r5 && q0) { const v = x[xi + 80]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r6 && q0) { const v = x[xi + 96]; a0_6 += e0 * v; a1_6 += e1 * v; }
-          }
+      for (let iy = 0; iy < 16; iy++) {
+        const from = xb + c * 256 + iy * 16, to = c * 352 + iy * 16 + 48;
+        for (let ix = 0; ix < 16; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 224 + c * 7 + 8096] = a0_0;
-      grad[f * 224 + c * 7 + 8097] = a0_1;
-      grad[f * 224 + c * 7 + 8098] = a0_2;
-      grad[f * 224 + c * 7 + 8099] = a0_3;
-      grad[f * 224 + c * 7 + 8100] = a0_4;
-      grad[f * 224 + c * 7 + 8101] = a0_5;
-      grad[f * 224 + c * 7 + 8102] = a0_6;
-      grad[f * 224 + c * 7 + 8320] = a1_0;
-      grad[f * 224 + c * 7 + 8321] = a1_1;
-      grad[f * 224 + c * 7 + 8322] = a1_2;
-      grad[f * 224 + c * 7 + 8323] = a1_3;
-      grad[f * 224 + c * 7 + 8324] = a1_4;
-      grad[f * 224 + c * 7 + 8325] = a1_5;
-      grad[f * 224 + c * 7 + 8326] = a1_6;
+    }
+    for (let f = 0; f < 32; f++) {
+      for (let c = 0; c < 32; c++) {
+        {
+          let a0 = grad[f * 224 + c * 7 + 8096];
+          let a1 = grad[f * 224 + c * 7 + 8097];
+          let a2 = grad[f * 224 + c * 7 + 8098];
+          let a3 = grad[f * 224 + c * 7 + 8099];
+          let a4 = grad[f * 224 + c * 7 + 8100];
+          let a5 = grad[f * 224 + c * 7 + 8101];
+          let a6 = grad[f * 224 + c * 7 + 8102];
+          for (let oy = 0; oy < 16; oy++) {
+            const er = gb + f * 256 + oy * 16, xr = c * 352 + oy * 16;
+            for (let ox = 0; ox < 16; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7];
+                a0 += e0 * v0;
+                a0 += e1 * v1;
+                a0 += e2 * v2;
+                a0 += e3 * v3;
+                a0 += e4 * v4;
+                a0 += e5 * v5;
+                a0 += e6 * v6;
+                a0 += e7 * v7;
+              }
+              {
+                const v0 = xp[xi + 16], v1 = xp[xi + 17], v2 = xp[xi + 18], v3 = xp[xi + 19], v4 = xp[xi + 20], v5 = xp[xi + 21], v6 = xp[xi + 22], v7 = xp[xi + 23];
+                a1 += e0 * v0;
+                a1 += e1 * v1;
+                a1 += e2 * v2;
+                a1 += e3 * v3;
+                a1 += e4 * v4;
+                a1 += e5 * v5;
+                a1 += e6 * v6;
+                a1 += e7 * v7;
+              }
+              {
+                const v0 = xp[xi + 32], v1 = xp[xi + 33], v2 = xp[xi + 34], v3 = xp[xi + 35], v4 = xp[xi + 36], v5 = xp[xi + 37], v6 = xp[xi + 38], v7 = xp[xi + 39];
+                a2 += e0 * v0;
+                a2 += e1 * v1;
+                a2 += e2 * v2;
+                a2 += e3 * v3;
+                a2 += e4 * v4;
+                a2 += e5 * v5;
+                a2 += e6 * v6;
+                a2 += e7 * v7;
+              }
+              {
+                const v0 = xp[xi + 48], v1 = xp[xi + 49], v2 = xp[xi + 50], v3 = xp[xi + 51], v4 = xp[xi + 52], v5 = xp[xi + 53], v6 = xp[xi + 54], v7 = xp[xi + 55];
+                a3 += e0 * v0;
+                a3 += e1 * v1;
+                a3 += e2 * v2;
+                a3 += e3 * v3;
+                a3 += e4 * v4;
+                a3 += e5 * v5;
+                a3 += e6 * v6;
+                a3 += e7 * v7;
+              }
+              {
+                const v0 = xp[xi + 64], v1 = xp[xi + 65], v2 = xp[xi + 66], v3 = xp[xi + 67], v4 = xp[xi + 68], v5 = xp[xi + 69], v6 = xp[xi + 70], v7 = xp[xi + 71];
+                a4 += e0 * v0;
+                a4 += e1 * v1;
+                a4 += e2 * v2;
+                a4 += e3 * v3;
+                a4 += e4 * v4;
+                a4 += e5 * v5;
+                a4 += e6 * v6;
+                a4 += e7 * v7;
+              }
+              {
+                const v0 = xp[xi + 80], v1 = xp[xi + 81], v2 = xp[xi + 82], v3 = xp[xi + 83], v4 = xp[xi + 84], v5 = xp[xi + 85], v6 = xp[xi + 86], v7 = xp[xi + 87];
+                a5 += e0 * v0;
+                a5 += e1 * v1;
+                a5 += e2 * v2;
+                a5 += e3 * v3;
+                a5 += e4 * v4;
+                a5 += e5 * v5;
+                a5 += e6 * v6;
+                a5 += e7 * v7;
+              }
+              {
+                const v0 = xp[xi + 96], v1 = xp[xi + 97], v2 = xp[xi + 98], v3 = xp[xi + 99], v4 = xp[xi + 100], v5 = xp[xi + 101], v6 = xp[xi + 102], v7 = xp[xi + 103];
+                a6 += e0 * v0;
+                a6 += e1 * v1;
+                a6 += e2 * v2;
+                a6 += e3 * v3;
+                a6 += e4 * v4;
+                a6 += e5 * v5;
+                a6 += e6 * v6;
+                a6 += e7 * v7;
+              }
+            }
+          }
+          grad[f * 224 + c * 7 + 8096] = a0;
+          grad[f * 224 + c * 7 + 8097] = a1;
+          grad[f * 224 + c * 7 + 8098] = a2;
+          grad[f * 224 + c * 7 + 8099] = a3;
+          grad[f * 224 + c * 7 + 8100] = a4;
+          grad[f * 224 + c * 7 + 8101] = a5;
+          grad[f * 224 + c * 7 + 8102] = a6;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * a_7x1 backward, input: dx (32x16x16) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 3x0.
+ */
+function a_7x1_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 8192, mb = 0;
-    // dz of sample b, padded with zeros: 3 row(s) above, 3 below, 0 column(s) left, 0 right
-    e.fill(0, 0, 11264);
-    for (let f = 0; f < 32; f++) {
-      for (let oy = 0; oy < 16; oy++) {
-        const s = b * 8192 + f * 256 + oy * 16, d = f * 352 + oy * 16 + 48;
-        for (let ox = 0; ox < 16; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 8192, gb = b * 8192;
+    // dz of sample b, zero-padded into scratch: 3 row(s) above and below, 0 column(s) left and right (22x16 per channel)
+    ep.fill(0, 0, 11264);
+    for (let c = 0; c < 32; c++) {
+      for (let iy = 0; iy < 16; iy++) {
+        const from = gb + c * 256 + iy * 16, to = c * 352 + iy * 16 + 48;
+        for (let ix = 0; ix < 16; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 32; c += 4) {
-      const dc = db + c * 256, wc = c * 7 + 8096;
-      for (let ty = 0; ty < 16; ty++) {
-        const dr = dc + ty * 16, gr = mb + ty * 16 + 48;
-        for (let tx = 0; tx < 16; tx++) {
+    for (let o = 0; o < 32; o++) {
+      const wo = o * 7 + 8102;
+      for (let oy = 0; oy < 16; oy++) {
+        const sr = oy * 16, dr = db + o * 256 + oy * 16;
+        for (let ox = 0; ox < 16; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 32; f++, gf += 352, wf += 224) {
-            let v: number;
-            v = e[gf + 48]; s0 += v * p[wf]; s1 += v * p[wf + 7]; s2 += v * p[wf + 14]; s3 += v * p[wf + 21];
-            v = e[gf + 32]; s0 += v * p[wf + 1]; s1 += v * p[wf + 8]; s2 += v * p[wf + 15]; s3 += v * p[wf + 22];
-            v = e[gf + 16]; s0 += v * p[wf + 2]; s1 += v * p[wf + 9]; s2 += v * p[wf + 16]; s3 += v * p[wf + 23];
-            v = e[gf]; s0 += v * p[wf + 3]; s1 += v * p[wf + 10]; s2 += v * p[wf + 17]; s3 += v * p[wf + 24];
-            v = e[gf - 16]; s0 += v * p[wf + 4]; s1 += v * p[wf + 11]; s2 += v * p[wf + 18]; s3 += v * p[wf + 25];
-            v = e[gf - 32]; s0 += v * p[wf + 5]; s1 += v * p[wf + 12]; s2 += v * p[wf + 19]; s3 += v * p[wf + 26];
-            v = e[gf - 48]; s0 += v * p[wf + 6]; s1 += v * p[wf + 13]; s2 += v * p[wf + 20]; s3 += v * p[wf + 27];
+          for (let r = 0; r < 32; r++) {
+            const sc = si + r * 352, wr = wo + r * 224;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 16], v1 = ep[sc + 17], v2 = ep[sc + 18], v3 = ep[sc + 19];
+              { const t = p[wr - 1]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 32], v1 = ep[sc + 33], v2 = ep[sc + 34], v3 = ep[sc + 35];
+              { const t = p[wr - 2]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 48], v1 = ep[sc + 49], v2 = ep[sc + 50], v3 = ep[sc + 51];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 64], v1 = ep[sc + 65], v2 = ep[sc + 66], v3 = ep[sc + 67];
+              { const t = p[wr - 4]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 80], v1 = ep[sc + 81], v2 = ep[sc + 82], v3 = ep[sc + 83];
+              { const t = p[wr - 5]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 96], v1 = ep[sc + 97], v2 = ep[sc + 98], v3 = ep[sc + 99];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 256] = s1;
-          dx[dr + tx + 512] = s2;
-          dx[dr + tx + 768] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
         }
       }
     }
@@ -1021,40 +835,48 @@ function a_7x1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
 
 /**
  * expand forward: 32x16x16 -> 64x16x16, cross-correlation with 1x1 kernels, then relu (fused):
- * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy + ky, ox + kx] (zero outside the input)
+ * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy + ky, ox + kx]
  * weight [64][32][1][1] at p[15296], bias at p[17344].
- * Interior rows 0..15, columns 0..15: window unrolled, 4 output channel(s) x 2 position(s) per pass; no border.
+ * Window unrolled, 4 output channel(s) x 4 position(s) per pass.
  */
 function expand_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a4, y = ws.a5, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 8192, yb = b * 16384;
-    for (let f = 0; f < 64; f += 4) {
-      const wf = f * 32 + 15296;
-      const b0 = p[f + 17344], b1 = p[f + 17345], b2 = p[f + 17346], b3 = p[f + 17347];
+    for (let o = 0; o < 64; o += 4) {
+      const wo = o * 32 + 15296;
+      const i0 = p[o + 17344], i1 = p[o + 17345], i2 = p[o + 17346], i3 = p[o + 17347];
       for (let oy = 0; oy < 16; oy++) {
-        const xr = xb + oy * 16;
-        const yr = yb + f * 256 + oy * 16;
-        for (let ox = 0; ox < 16; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 32; c++) {
-            const xc = xi + c * 256, wc = wf + c;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 32]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 64]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 96]; s3_0 += v * wt; s3_1 += v1 * wt;
+        const sr = xb + oy * 16, dr = yb + o * 256 + oy * 16;
+        for (let ox = 0; ox < 16; ox += 4) {
+          const si = sr + ox;
+          let s0_0 = i0, s0_1 = i0, s0_2 = i0, s0_3 = i0, s1_0 = i1, s1_1 = i1, s1_2 = i1, s1_3 = i1, s2_0 = i2, s2_1 = i2, s2_2 = i2, s2_3 = i2, s3_0 = i3, s3_1 = i3, s3_2 = i3, s3_3 = i3;
+          for (let r = 0; r < 32; r++) {
+            const sc = si + r * 256, wr = wo + r;
+            {
+              const v0 = x[sc], v1 = x[sc + 1], v2 = x[sc + 2], v3 = x[sc + 3];
+              { const t = p[wr]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; }
+              { const t = p[wr + 32]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; }
+              { const t = p[wr + 64]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; }
+              { const t = p[wr + 96]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t; }
+            }
           }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 256] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 257] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 512] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 513] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 768] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 769] = s3_1 < 0 ? 0 : s3_1;
+          y[dr + ox] = s0_0 < 0 ? 0 : s0_0;
+          y[dr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
+          y[dr + ox + 2] = s0_2 < 0 ? 0 : s0_2;
+          y[dr + ox + 3] = s0_3 < 0 ? 0 : s0_3;
+          y[dr + ox + 256] = s1_0 < 0 ? 0 : s1_0;
+          y[dr + ox + 257] = s1_1 < 0 ? 0 : s1_1;
+          y[dr + ox + 258] = s1_2 < 0 ? 0 : s1_2;
+          y[dr + ox + 259] = s1_3 < 0 ? 0 : s1_3;
+          y[dr + ox + 512] = s2_0 < 0 ? 0 : s2_0;
+          y[dr + ox + 513] = s2_1 < 0 ? 0 : s2_1;
+          y[dr + ox + 514] = s2_2 < 0 ? 0 : s2_2;
+          y[dr + ox + 515] = s2_3 < 0 ? 0 : s2_3;
+          y[dr + ox + 768] = s3_0 < 0 ? 0 : s3_0;
+          y[dr + ox + 769] = s3_1 < 0 ? 0 : s3_1;
+          y[dr + ox + 770] = s3_2 < 0 ? 0 : s3_2;
+          y[dr + ox + 771] = s3_3 < 0 ? 0 : s3_3;
         }
       }
     }
@@ -1062,12 +884,12 @@ function expand_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * expand backward, dz = dy * relu'(y) (64x16x16):
- * db: sums of dz; dw: correlation of the input (32x16x16) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * expand backward, parameters: dz = dy * relu'(y) (64x16x16), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy + ky, ox + kx]
+ * the correlation of the input with the error map, 1x1 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function expand_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a4, dz = ws.g1, dx = ws.g0, y = ws.a5, n = ws.batch;
+function expand_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a4, dz = ws.g1, y = ws.a5, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 16384; i++) {
     const v = y[i];
@@ -1084,55 +906,51 @@ function expand_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 17344] = s;
   }
-  // weight gradient: correlation of the input with the error map, 8 filter(s) x 1x1 taps per pass
-  for (let f = 0; f < 64; f += 8) {
-    for (let c = 0; c < 32; c++) {
-      let a0_0 = 0;
-      let a1_0 = 0;
-      let a2_0 = 0;
-      let a3_0 = 0;
-      let a4_0 = 0;
-      let a5_0 = 0;
-      let a6_0 = 0;
-      let a7_0 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 8192 + c * 256, gf = b * 16384 + f * 256;
-        for (let oy = 0; oy < 16; oy++) {
-          const xr = xc + oy * 16, gr = gf + oy * 16;
-          for (let ox = 0; ox < 16; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 256], e2 = dz[gr + ox + 512], e3 = dz[gr + ox + 768], e4 = dz[gr + ox + 1024], e5 = dz[gr + ox + 1280], e6 = dz[gr + ox + 1536], e7 = dz[gr + ox + 1792];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; a2_0 += e2 * v; a3_0 += e3 * v; a4_0 += e4 * v; a5_0 += e5 * v; a6_0 += e6 * v; a7_0 += e7 * v;
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 15296, 17344);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 8192, gb = b * 16384;
+    for (let f = 0; f < 64; f++) {
+      for (let c = 0; c < 32; c++) {
+        {
+          let a0 = grad[f * 32 + c + 15296];
+          for (let oy = 0; oy < 16; oy++) {
+            const er = gb + f * 256 + oy * 16, xr = xb + c * 256 + oy * 16;
+            for (let ox = 0; ox < 16; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * x[xi];
+            }
           }
+          grad[f * 32 + c + 15296] = a0;
         }
       }
-      grad[f * 32 + c + 15296] = a0_0;
-      grad[f * 32 + c + 15328] = a1_0;
-      grad[f * 32 + c + 15360] = a2_0;
-      grad[f * 32 + c + 15392] = a3_0;
-      grad[f * 32 + c + 15424] = a4_0;
-      grad[f * 32 + c + 15456] = a5_0;
-      grad[f * 32 + c + 15488] = a6_0;
-      grad[f * 32 + c + 15520] = a7_0;
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * expand backward, input: dx (32x16x16) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function expand_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 8192, mb = b * 16384;
-    for (let c = 0; c < 32; c += 4) {
-      const dc = db + c * 256, wc = c + 15296;
-      for (let ty = 0; ty < 16; ty++) {
-        const dr = dc + ty * 16, gr = mb + ty * 16;
-        for (let tx = 0; tx < 16; tx++) {
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 64; f++, gf += 256, wf += 32) {
-            let v: number;
-            v = dz[gf]; s0 += v * p[wf]; s1 += v * p[wf + 1]; s2 += v * p[wf + 2]; s3 += v * p[wf + 3];
+    const db = b * 8192, gb = b * 16384, tb = db;
+    // dx of sample b
+    dx.fill(0, tb, tb + 8192);
+    for (let f = 0; f < 64; f++) {
+      const wf = f * 32 + 15296, gf = gb + f * 256;
+      for (let oy = 0; oy < 16; oy++) {
+        const tr = tb + oy * 16, er = gf + oy * 16;
+        for (let ox = 0; ox < 16; ox++) {
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          for (let c = 0, tc = ti, wc = wf; c < 32; c++, tc += 256, wc += 1) {
+            dx[tc] += e * p[wc];
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 256] = s1;
-          dx[dr + tx + 512] = s2;
-          dx[dr + tx + 768] = s3;
         }
       }
     }
@@ -1178,102 +996,51 @@ function pool2_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 // ---- b_1x7 + relu5 ----
 
-// b_1x7 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const b_1x7_fwd_edges: readonly number[] = [0, 8, 0, 3, 0, 8, 5, 8];
 /**
  * b_1x7 forward: 64x8x8 -> 64x8x8, cross-correlation with 1x7 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy + ky, ox - 3 + kx] (zero outside the input)
  * weight [64][64][1][7] at p[17408], bias at p[46080].
- * Interior rows 0..7, columns 3..4: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function b_1x7_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a6, y = ws.a7, n = ws.batch;
+  const x = ws.a6, y = ws.a7, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 4096, yb = b * 4096;
-    for (let f = 0; f < 64; f += 4) {
-      const wf = f * 448 + 17408;
-      const b0 = p[f + 46080], b1 = p[f + 46081], b2 = p[f + 46082], b3 = p[f + 46083];
-      for (let oy = 0; oy < 8; oy++) {
-        const xr = xb + oy * 8 - 3;
-        const yr = yb + f * 64 + oy * 8;
-        for (let ox = 3; ox < 5; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 64; c++) {
-            const xc = xi + c * 64, wc = wf + c * 7;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 448]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 896]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1344]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 449]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 897]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1345]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 450]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 898]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1346]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 3]; v1 = x[xc + 4];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 451]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 899]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1347]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 4]; v1 = x[xc + 5];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 452]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 900]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1348]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 5]; v1 = x[xc + 6];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 453]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 901]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1349]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 6]; v1 = x[xc + 7];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 454]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 902]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1350]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 64] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 65] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 128] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 129] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 192] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 193] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 0 row(s) above and below, 3 column(s) left and right (8x14 per channel)
+    xp.fill(0, 0, 7168);
+    for (let c = 0; c < 64; c++) {
+      for (let iy = 0; iy < 8; iy++) {
+        const from = xb + c * 64 + iy * 8, to = c * 112 + iy * 14 + 3;
+        for (let ix = 0; ix < 8; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 8; e += 4) {
-      const y0 = b_1x7_fwd_edges[e], y1 = b_1x7_fwd_edges[e + 1], x0 = b_1x7_fwd_edges[e + 2], x1 = b_1x7_fwd_edges[e + 3];
-      for (let f = 0; f < 64; f++) {
-        const wf = f * 448 + 17408, yf = yb + f * 64;
-        const bf = p[f + 46080];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 3;
-            let s = bf;
-            for (let c = 0; c < 64; c++) {
-              for (let ky = 0; ky < 1; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 8) continue;
-                const xr = xb + c * 64 + iy * 8;
-                const wr = wf + c * 7 + ky * 7;
-                for (let kx = 0; kx < 7; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 8) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 64; o++) {
+      const wo = o * 448 + 17408;
+      const i0 = p[o + 46080];
+      for (let oy = 0; oy < 8; oy++) {
+        const sr = oy * 14, dr = yb + o * 64 + oy * 8;
+        for (let ox = 0; ox < 8; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 64; r++) {
+            const sc = si + r * 112, wr = wo + r * 7;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5], v6 = xp[sc + 6], v7 = xp[sc + 7], v8 = xp[sc + 8], v9 = xp[sc + 9];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 3]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 4]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+              { const t = p[wr + 5]; s0 += v5 * t; s1 += v6 * t; s2 += v7 * t; s3 += v8 * t; }
+              { const t = p[wr + 6]; s0 += v6 * t; s1 += v7 * t; s2 += v8 * t; s3 += v9 * t; }
             }
-            y[yf + oy * 8 + ox] = s < 0 ? 0 : s;
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -1281,12 +1048,12 @@ function b_1x7_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * b_1x7 backward, dz = dy * relu'(y) (64x8x8):
- * db: sums of dz; dw: correlation of the input (64x8x8) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * b_1x7 backward, parameters: dz = dy * relu'(y) (64x8x8), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy + ky, ox - 3 + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 1x7 taps per pass, 8 position(s) at a time.
  */
-function b_1x7_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a6, dz = ws.g1, dx = ws.g0, y = ws.a7, e = ws.e0, n = ws.batch;
+function b_1x7_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a6, dz = ws.g1, y = ws.a7, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 4096; i++) {
     const v = y[i];
@@ -1303,93 +1070,91 @@ function b_1x7_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 46080] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 1x7 taps per pass
-  for (let f = 0; f < 64; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 17408, 46080);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 4096, gb = b * 4096;
+    // x of sample b, zero-padded into scratch: 0 row(s) above and below, 3 column(s) left and right (8x14 per channel)
+    xp.fill(0, 0, 7168);
     for (let c = 0; c < 64; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0, a0_4 = 0, a0_5 = 0, a0_6 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0, a1_4 = 0, a1_5 = 0, a1_6 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 4096 + c * 64, gf = b * 4096 + f * 64;
-        for (let oy = 0; oy < 8; oy++) {
-          const xr = xc + oy * 8 - 3, gr = gf + oy * 8;
-          const iy = oy;
-          const r0 = iy >= 0 && iy < 8;
-          const inside = oy >= 0 && oy < 8;
-          const xa = inside ? 3 : 8, xz = inside ? 5 : 8;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 64];
-            const ix = ox - 3;
-            const q0 = ix >= 0 && ix < 8, q1 = ix + 1 >= 0 && ix + 1 < 8, q2 = ix + 2 >= 0 && ix + 2 < 8, q3 = ix + 3 >= 0 && ix + 3 < 8, q4 = ix + 4 >= 0 && ix + 4 < 8, q5 = ix + 5 >= 0 && ix + 5 < 8, q6 = ix + 6 >= 0 && ix + 6 < 8;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r0 && q3) { const v = x[xi + 3]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r0 && q4) { const v = x[xi + 4]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r0 && q5) { const v = x[xi + 5]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r0 && q6) { const v = x[xi + 6]; a0_6 += e0 * v; a1_6 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 64];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 3]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 4]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 5]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 6]; a0_6 += e0 * v; a1_6 += e1 * v;
-          }
-          for (let ox = xz; ox < 8; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 64];
-            const ix = ox - 3;
-            const q0 = ix >= 0 && ix < 8, q1 = ix + 1 >= 0 && ix + 1 < 8, q2 = ix + 2 >= 0 && ix + 2 < 8, q3 = ix + 3 >= 0 && ix + 3 < 8, q4 = ix + 4 >= 0 && ix + 4 < 8, q5 = ix + 5 >= 0 && ix + 5 < 8, q6 = ix + 6 >= 0 && ix + 6 < 8;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r0 && q3) { const v = x[xi + 3]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r0 && q4) { const v = x[xi + 4]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r0 && q5) { const v = x[xi + 5]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r0 && q6) { const v = x[xi + 6]; a0_6 += e0 * v; a1_6 += e1 * v; }
-          }
+      for (let iy = 0; iy < 8; iy++) {
+        const from = xb + c * 64 + iy * 8, to = c * 112 + iy * 14 + 3;
+        for (let ix = 0; ix < 8; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 448 + c * 7 + 17408] = a0_0; grad[f * 448 + c * 7 + 17409] = a0_1; grad[f * 448 + c * 7 + 17410] = a0_2; grad[f * 448 + c * 7 + 17411] = a0_3; grad[f * 448 + c * 7 + 17412] = a0_4; grad[f * 448 + c * 7 + 17413] = a0_5; grad[f * 448 + c * 7 + 17414] = a0_6;
-      grad[f * 448 + c * 7 + 17856] = a1_0; grad[f * 448 + c * 7 + 17857] = a1_1; grad[f * 448 + c * 7 + 17858] = a1_2; grad[f * 448 + c * 7 + 17859] = a1_3; grad[f * 448 + c * 7 + 17860] = a1_4; grad[f * 448 + c * 7 + 17861] = a1_5; grad[f * 448 + c * 7 + 17862] = a1_6;
+    }
+    for (let f = 0; f < 64; f++) {
+      for (let c = 0; c < 64; c++) {
+        {
+          let a0 = grad[f * 448 + c * 7 + 17408], a1 = grad[f * 448 + c * 7 + 17409], a2 = grad[f * 448 + c * 7 + 17410], a3 = grad[f * 448 + c * 7 + 17411], a4 = grad[f * 448 + c * 7 + 17412], a5 = grad[f * 448 + c * 7 + 17413], a6 = grad[f * 448 + c * 7 + 17414];
+          for (let oy = 0; oy < 8; oy++) {
+            const er = gb + f * 64 + oy * 8, xr = c * 112 + oy * 14;
+            for (let ox = 0; ox < 8; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7], v8 = xp[xi + 8], v9 = xp[xi + 9], v10 = xp[xi + 10], v11 = xp[xi + 11], v12 = xp[xi + 12], v13 = xp[xi + 13];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2; a3 += e0 * v3; a4 += e0 * v4; a5 += e0 * v5; a6 += e0 * v6;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3; a3 += e1 * v4; a4 += e1 * v5; a5 += e1 * v6; a6 += e1 * v7;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4; a3 += e2 * v5; a4 += e2 * v6; a5 += e2 * v7; a6 += e2 * v8;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5; a3 += e3 * v6; a4 += e3 * v7; a5 += e3 * v8; a6 += e3 * v9;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6; a3 += e4 * v7; a4 += e4 * v8; a5 += e4 * v9; a6 += e4 * v10;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7; a3 += e5 * v8; a4 += e5 * v9; a5 += e5 * v10; a6 += e5 * v11;
+                a0 += e6 * v6; a1 += e6 * v7; a2 += e6 * v8; a3 += e6 * v9; a4 += e6 * v10; a5 += e6 * v11; a6 += e6 * v12;
+                a0 += e7 * v7; a1 += e7 * v8; a2 += e7 * v9; a3 += e7 * v10; a4 += e7 * v11; a5 += e7 * v12; a6 += e7 * v13;
+              }
+            }
+          }
+          grad[f * 448 + c * 7 + 17408] = a0; grad[f * 448 + c * 7 + 17409] = a1; grad[f * 448 + c * 7 + 17410] = a2; grad[f * 448 + c * 7 + 17411] = a3; grad[f * 448 + c * 7 + 17412] = a4; grad[f * 448 + c * 7 + 17413] = a5; grad[f * 448 + c * 7 + 17414] = a6;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * b_1x7 backward, input: dx (64x8x8) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 0x3.
+ */
+function b_1x7_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 4096, mb = 0;
-    // dz of sample b, padded with zeros: 0 row(s) above, 0 below, 3 column(s) left, 3 right
-    e.fill(0, 0, 7168);
-    for (let f = 0; f < 64; f++) {
-      for (let oy = 0; oy < 8; oy++) {
-        const s = b * 4096 + f * 64 + oy * 8, d = f * 112 + oy * 14 + 3;
-        for (let ox = 0; ox < 8; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 4096, gb = b * 4096;
+    // dz of sample b, zero-padded into scratch: 0 row(s) above and below, 3 column(s) left and right (8x14 per channel)
+    ep.fill(0, 0, 7168);
+    for (let c = 0; c < 64; c++) {
+      for (let iy = 0; iy < 8; iy++) {
+        const from = gb + c * 64 + iy * 8, to = c * 112 + iy * 14 + 3;
+        for (let ix = 0; ix < 8; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 64; c += 4) {
-      const dc = db + c * 64, wc = c * 7 + 17408;
-      for (let ty = 0; ty < 8; ty++) {
-        const dr = dc + ty * 8, gr = mb + ty * 14 + 3;
-        for (let tx = 0; tx < 8; tx++) {
+    for (let o = 0; o < 64; o++) {
+      const wo = o * 7 + 17414;
+      for (let oy = 0; oy < 8; oy++) {
+        const sr = oy * 14, dr = db + o * 64 + oy * 8;
+        for (let ox = 0; ox < 8; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 64; f++, gf += 112, wf += 448) {
-            let v: number;
-            v = e[gf + 3]; s0 += v * p[wf]; s1 += v * p[wf + 7]; s2 += v * p[wf + 14]; s3 += v * p[wf + 21];
-            v = e[gf + 2]; s0 += v * p[wf + 1]; s1 += v * p[wf + 8]; s2 += v * p[wf + 15]; s3 += v * p[wf + 22];
-            v = e[gf + 1]; s0 += v * p[wf + 2]; s1 += v * p[wf + 9]; s2 += v * p[wf + 16]; s3 += v * p[wf + 23];
-            v = e[gf]; s0 += v * p[wf + 3]; s1 += v * p[wf + 10]; s2 += v * p[wf + 17]; s3 += v * p[wf + 24];
-            v = e[gf - 1]; s0 += v * p[wf + 4]; s1 += v * p[wf + 11]; s2 += v * p[wf + 18]; s3 += v * p[wf + 25];
-            v = e[gf - 2]; s0 += v * p[wf + 5]; s1 += v * p[wf + 12]; s2 += v * p[wf + 19]; s3 += v * p[wf + 26];
-            v = e[gf - 3]; s0 += v * p[wf + 6]; s1 += v * p[wf + 13]; s2 += v * p[wf + 20]; s3 += v * p[wf + 27];
+          for (let r = 0; r < 64; r++) {
+            const sc = si + r * 112, wr = wo + r * 448;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3], v4 = ep[sc + 4], v5 = ep[sc + 5], v6 = ep[sc + 6], v7 = ep[sc + 7], v8 = ep[sc + 8], v9 = ep[sc + 9];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr - 3]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr - 4]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+              { const t = p[wr - 5]; s0 += v5 * t; s1 += v6 * t; s2 += v7 * t; s3 += v8 * t; }
+              { const t = p[wr - 6]; s0 += v6 * t; s1 += v7 * t; s2 += v8 * t; s3 += v9 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 64] = s1;
-          dx[dr + tx + 128] = s2;
-          dx[dr + tx + 192] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
         }
       }
     }
@@ -1398,102 +1163,69 @@ function b_1x7_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
 
 // ---- b_7x1 + relu6 ----
 
-// b_7x1 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const b_7x1_fwd_edges: readonly number[] = [0, 3, 0, 8, 5, 8, 0, 8];
 /**
  * b_7x1 forward: 64x8x8 -> 64x8x8, cross-correlation with 7x1 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 3 + ky, ox + kx] (zero outside the input)
  * weight [64][64][7][1] at p[46144], bias at p[74816].
- * Interior rows 3..4, columns 0..7: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function b_7x1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a7, y = ws.a8, n = ws.batch;
+  const x = ws.a7, y = ws.a8, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 4096, yb = b * 4096;
-    for (let f = 0; f < 64; f += 4) {
-      const wf = f * 448 + 46144;
-      const b0 = p[f + 74816], b1 = p[f + 74817], b2 = p[f + 74818], b3 = p[f + 74819];
-      for (let oy = 3; oy < 5; oy++) {
-        const xr = xb + oy * 8 - 24;
-        const yr = yb + f * 64 + oy * 8;
-        for (let ox = 0; ox < 8; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 64; c++) {
-            const xc = xi + c * 64, wc = wf + c * 7;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 448]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 896]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1344]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 8]; v1 = x[xc + 9];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 449]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 897]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1345]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 16]; v1 = x[xc + 17];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 450]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 898]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1346]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 24]; v1 = x[xc + 25];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 451]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 899]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1347]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 32]; v1 = x[xc + 33];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 452]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 900]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1348]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 40]; v1 = x[xc + 41];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 453]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 901]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1349]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 48]; v1 = x[xc + 49];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 454]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 902]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1350]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 64] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 65] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 128] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 129] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 192] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 193] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 3 row(s) above and below, 0 column(s) left and right (14x8 per channel)
+    xp.fill(0, 0, 7168);
+    for (let c = 0; c < 64; c++) {
+      for (let iy = 0; iy < 8; iy++) {
+        const from = xb + c * 64 + iy * 8, to = c * 112 + iy * 8 + 24;
+        for (let ix = 0; ix < 8; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 8; e += 4) {
-      const y0 = b_7x1_fwd_edges[e], y1 = b_7x1_fwd_edges[e + 1], x0 = b_7x1_fwd_edges[e + 2], x1 = b_7x1_fwd_edges[e + 3];
-      for (let f = 0; f < 64; f++) {
-        const wf = f * 448 + 46144, yf = yb + f * 64;
-        const bf = p[f + 74816];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 3;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox;
-            let s = bf;
-            for (let c = 0; c < 64; c++) {
-              for (let ky = 0; ky < 7; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 8) continue;
-                const xr = xb + c * 64 + iy * 8;
-                const wr = wf + c * 7 + ky;
-                for (let kx = 0; kx < 1; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 8) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 64; o++) {
+      const wo = o * 448 + 46144;
+      const i0 = p[o + 74816];
+      for (let oy = 0; oy < 8; oy++) {
+        const sr = oy * 8, dr = yb + o * 64 + oy * 8;
+        for (let ox = 0; ox < 8; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 64; r++) {
+            const sc = si + r * 112, wr = wo + r * 7;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
             }
-            y[yf + oy * 8 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 8], v1 = xp[sc + 9], v2 = xp[sc + 10], v3 = xp[sc + 11];
+              { const t = p[wr + 1]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 16], v1 = xp[sc + 17], v2 = xp[sc + 18], v3 = xp[sc + 19];
+              { const t = p[wr + 2]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 24], v1 = xp[sc + 25], v2 = xp[sc + 26], v3 = xp[sc + 27];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 32], v1 = xp[sc + 33], v2 = xp[sc + 34], v3 = xp[sc + 35];
+              { const t = p[wr + 4]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 40], v1 = xp[sc + 41], v2 = xp[sc + 42], v3 = xp[sc + 43];
+              { const t = p[wr + 5]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 48], v1 = xp[sc + 49], v2 = xp[sc + 50], v3 = xp[sc + 51];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -1501,12 +1233,12 @@ function b_7x1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * b_7x1 backward, dz = dy * relu'(y) (64x8x8):
- * db: sums of dz; dw: correlation of the input (64x8x8) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * b_7x1 backward, parameters: dz = dy * relu'(y) (64x8x8), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 3 + ky, ox + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 7x1 taps per pass, 8 position(s) at a time.
  */
-function b_7x1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a7, dz = ws.g0, dx = ws.g1, y = ws.a8, e = ws.e0, n = ws.batch;
+function b_7x1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a7, dz = ws.g0, y = ws.a8, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 4096; i++) {
     const v = y[i];
@@ -1523,117 +1255,187 @@ function b_7x1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 74816] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 7x1 taps per pass
-  for (let f = 0; f < 64; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 46144, 74816);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 4096, gb = b * 4096;
+    // x of sample b, zero-padded into scratch: 3 row(s) above and below, 0 column(s) left and right (14x8 per channel)
+    xp.fill(0, 0, 7168);
     for (let c = 0; c < 64; c++) {
-      let a0_0 = 0;
-      let a0_1 = 0;
-      let a0_2 = 0;
-      let a0_3 = 0;
-      let a0_4 = 0;
-      let a0_5 = 0;
-      let a0_6 = 0;
-      let a1_0 = 0;
-      let a1_1 = 0;
-      let a1_2 = 0;
-      let a1_3 = 0;
-      let a1_4 = 0;
-      let a1_5 = 0;
-      let a1_6 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 4096 + c * 64, gf = b * 4096 + f * 64;
-        for (let oy = 0; oy < 8; oy++) {
-          const xr = xc + oy * 8 - 24, gr = gf + oy * 8;
-          const iy = oy - 3;
-          const r0 = iy >= 0 && iy < 8, r1 = iy + 1 >= 0 && iy + 1 < 8, r2 = iy + 2 >= 0 && iy + 2 < 8, r3 = iy + 3 >= 0 && iy + 3 < 8, r4 = iy + 4 >= 0 && iy + 4 < 8, r5 = iy + 5 >= 0 && iy + 5 < 8, r6 = iy + 6 >= 0 && iy + 6 < 8;
-          const inside = oy >= 3 && oy < 5;
-          const xa = inside ? 0 : 8, xz = inside ? 8 : 8;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 64];
-            const ix = ox;
-            const q0 = ix >= 0 && ix < 8;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 8]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 16]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r3 && q0) { const v = x[xi + 24]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r4 && q0) { const v = x[xi + 32]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r5 && q0) { const v = x[xi + 40]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r6 && q0) { const v = x[xi + 48]; a0_6 += e0 * v; a1_6 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 64];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 8]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 16]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 24]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 32]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 40]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 48]; a0_6 += e0 * v; a1_6 += e1 * v;
-          }
-          for (let ox = xz; ox < 8; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 64];
-            const ix = ox;
-            const q0 = ix >= 0 && ix < 8;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 8]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 16]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r3 && q0) { const v = x[xi + 24]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r4 && q0) { const v = x[xi + 32]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r5 && q0) { const v = x[xi + 40]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r6 && q0) { const v = x[xi + 48]; a0_6 += e0 * v; a1_6 += e1 * v; }
-          }
+      for (let iy = 0; iy < 8; iy++) {
+        const from = xb + c * 64 + iy * 8, to = c * 112 + iy * 8 + 24;
+        for (let ix = 0; ix < 8; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 448 + c * 7 + 46144] = a0_0;
-      grad[f * 448 + c * 7 + 46145] = a0_1;
-      grad[f * 448 + c * 7 + 46146] = a0_2;
-      grad[f * 448 + c * 7 + 46147] = a0_3;
-      grad[f * 448 + c * 7 + 46148] = a0_4;
-      grad[f * 448 + c * 7 + 46149] = a0_5;
-      grad[f * 448 + c * 7 + 46150] = a0_6;
-      grad[f * 448 + c * 7 + 46592] = a1_0;
-      grad[f * 448 + c * 7 + 46593] = a1_1;
-      grad[f * 448 + c * 7 + 46594] = a1_2;
-      grad[f * 448 + c * 7 + 46595] = a1_3;
-      grad[f * 448 + c * 7 + 46596] = a1_4;
-      grad[f * 448 + c * 7 + 46597] = a1_5;
-      grad[f * 448 + c * 7 + 46598] = a1_6;
+    }
+    for (let f = 0; f < 64; f++) {
+      for (let c = 0; c < 64; c++) {
+        {
+          let a0 = grad[f * 448 + c * 7 + 46144];
+          let a1 = grad[f * 448 + c * 7 + 46145];
+          let a2 = grad[f * 448 + c * 7 + 46146];
+          let a3 = grad[f * 448 + c * 7 + 46147];
+          let a4 = grad[f * 448 + c * 7 + 46148];
+          let a5 = grad[f * 448 + c * 7 + 46149];
+          let a6 = grad[f * 448 + c * 7 + 46150];
+          for (let oy = 0; oy < 8; oy++) {
+            const er = gb + f * 64 + oy * 8, xr = c * 112 + oy * 8;
+            for (let ox = 0; ox < 8; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7];
+                a0 += e0 * v0;
+                a0 += e1 * v1;
+                a0 += e2 * v2;
+                a0 += e3 * v3;
+                a0 += e4 * v4;
+                a0 += e5 * v5;
+                a0 += e6 * v6;
+                a0 += e7 * v7;
+              }
+              {
+                const v0 = xp[xi + 8], v1 = xp[xi + 9], v2 = xp[xi + 10], v3 = xp[xi + 11], v4 = xp[xi + 12], v5 = xp[xi + 13], v6 = xp[xi + 14], v7 = xp[xi + 15];
+                a1 += e0 * v0;
+                a1 += e1 * v1;
+                a1 += e2 * v2;
+                a1 += e3 * v3;
+                a1 += e4 * v4;
+                a1 += e5 * v5;
+                a1 += e6 * v6;
+                a1 += e7 * v7;
+              }
+              {
+                const v0 = xp[xi + 16], v1 = xp[xi + 17], v2 = xp[xi + 18], v3 = xp[xi + 19], v4 = xp[xi + 20], v5 = xp[xi + 21], v6 = xp[xi + 22], v7 = xp[xi + 23];
+                a2 += e0 * v0;
+                a2 += e1 * v1;
+                a2 += e2 * v2;
+                a2 += e3 * v3;
+                a2 += e4 * v4;
+                a2 += e5 * v5;
+                a2 += e6 * v6;
+                a2 += e7 * v7;
+              }
+              {
+                const v0 = xp[xi + 24], v1 = xp[xi + 25], v2 = xp[xi + 26], v3 = xp[xi + 27], v4 = xp[xi + 28], v5 = xp[xi + 29], v6 = xp[xi + 30], v7 = xp[xi + 31];
+                a3 += e0 * v0;
+                a3 += e1 * v1;
+                a3 += e2 * v2;
+                a3 += e3 * v3;
+                a3 += e4 * v4;
+                a3 += e5 * v5;
+                a3 += e6 * v6;
+                a3 += e7 * v7;
+              }
+              {
+                const v0 = xp[xi + 32], v1 = xp[xi + 33], v2 = xp[xi + 34], v3 = xp[xi + 35], v4 = xp[xi + 36], v5 = xp[xi + 37], v6 = xp[xi + 38], v7 = xp[xi + 39];
+                a4 += e0 * v0;
+                a4 += e1 * v1;
+                a4 += e2 * v2;
+                a4 += e3 * v3;
+                a4 += e4 * v4;
+                a4 += e5 * v5;
+                a4 += e6 * v6;
+                a4 += e7 * v7;
+              }
+              {
+                const v0 = xp[xi + 40], v1 = xp[xi + 41], v2 = xp[xi + 42], v3 = xp[xi + 43], v4 = xp[xi + 44], v5 = xp[xi + 45], v6 = xp[xi + 46], v7 = xp[xi + 47];
+                a5 += e0 * v0;
+                a5 += e1 * v1;
+                a5 += e2 * v2;
+                a5 += e3 * v3;
+                a5 += e4 * v4;
+                a5 += e5 * v5;
+                a5 += e6 * v6;
+                a5 += e7 * v7;
+              }
+              {
+                const v0 = xp[xi + 48], v1 = xp[xi + 49], v2 = xp[xi + 50], v3 = xp[xi + 51], v4 = xp[xi + 52], v5 = xp[xi + 53], v6 = xp[xi + 54], v7 = xp[xi + 55];
+                a6 += e0 * v0;
+                a6 += e1 * v1;
+                a6 += e2 * v2;
+                a6 += e3 * v3;
+                a6 += e4 * v4;
+                a6 += e5 * v5;
+                a6 += e6 * v6;
+                a6 += e7 * v7;
+              }
+            }
+          }
+          grad[f * 448 + c * 7 + 46144] = a0;
+          grad[f * 448 + c * 7 + 46145] = a1;
+          grad[f * 448 + c * 7 + 46146] = a2;
+          grad[f * 448 + c * 7 + 46147] = a3;
+          grad[f * 448 + c * 7 + 46148] = a4;
+          grad[f * 448 + c * 7 + 46149] = a5;
+          grad[f * 448 + c * 7 + 46150] = a6;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * b_7x1 backward, input: dx (64x8x8) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 3x0.
+ */
+function b_7x1_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 4096, mb = 0;
-    // dz of sample b, padded with zeros: 3 row(s) above, 3 below, 0 column(s) left, 0 right
-    e.fill(0, 0, 7168);
-    for (let f = 0; f < 64; f++) {
-      for (let oy = 0; oy < 8; oy++) {
-        const s = b * 4096 + f * 64 + oy * 8, d = f * 112 + oy * 8 + 24;
-        for (let ox = 0; ox < 8; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 4096, gb = b * 4096;
+    // dz of sample b, zero-padded into scratch: 3 row(s) above and below, 0 column(s) left and right (14x8 per channel)
+    ep.fill(0, 0, 7168);
+    for (let c = 0; c < 64; c++) {
+      for (let iy = 0; iy < 8; iy++) {
+        const from = gb + c * 64 + iy * 8, to = c * 112 + iy * 8 + 24;
+        for (let ix = 0; ix < 8; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 64; c += 4) {
-      const dc = db + c * 64, wc = c * 7 + 46144;
-      for (let ty = 0; ty < 8; ty++) {
-        const dr = dc + ty * 8, gr = mb + ty * 8 + 24;
-        for (let tx = 0; tx < 8; tx++) {
+    for (let o = 0; o < 64; o++) {
+      const wo = o * 7 + 46150;
+      for (let oy = 0; oy < 8; oy++) {
+        const sr = oy * 8, dr = db + o * 64 + oy * 8;
+        for (let ox = 0; ox < 8; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 64; f++, gf += 112, wf += 448) {
-            let v: number;
-            v = e[gf + 24]; s0 += v * p[wf]; s1 += v * p[wf + 7]; s2 += v * p[wf + 14]; s3 += v * p[wf + 21];
-            v = e[gf + 16]; s0 += v * p[wf + 1]; s1 += v * p[wf + 8]; s2 += v * p[wf + 15]; s3 += v * p[wf + 22];
-            v = e[gf + 8]; s0 += v * p[wf + 2]; s1 += v * p[wf + 9]; s2 += v * p[wf + 16]; s3 += v * p[wf + 23];
-            v = e[gf]; s0 += v * p[wf + 3]; s1 += v * p[wf + 10]; s2 += v * p[wf + 17]; s3 += v * p[wf + 24];
-            v = e[gf - 8]; s0 += v * p[wf + 4]; s1 += v * p[wf + 11]; s2 += v * p[wf + 18]; s3 += v * p[wf + 25];
-            v = e[gf - 16]; s0 += v * p[wf + 5]; s1 += v * p[wf + 12]; s2 += v * p[wf + 19]; s3 += v * p[wf + 26];
-            v = e[gf - 24]; s0 += v * p[wf + 6]; s1 += v * p[wf + 13]; s2 += v * p[wf + 20]; s3 += v * p[wf + 27];
+          for (let r = 0; r < 64; r++) {
+            const sc = si + r * 112, wr = wo + r * 448;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 8], v1 = ep[sc + 9], v2 = ep[sc + 10], v3 = ep[sc + 11];
+              { const t = p[wr - 1]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 16], v1 = ep[sc + 17], v2 = ep[sc + 18], v3 = ep[sc + 19];
+              { const t = p[wr - 2]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 24], v1 = ep[sc + 25], v2 = ep[sc + 26], v3 = ep[sc + 27];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 32], v1 = ep[sc + 33], v2 = ep[sc + 34], v3 = ep[sc + 35];
+              { const t = p[wr - 4]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 40], v1 = ep[sc + 41], v2 = ep[sc + 42], v3 = ep[sc + 43];
+              { const t = p[wr - 5]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 48], v1 = ep[sc + 49], v2 = ep[sc + 50], v3 = ep[sc + 51];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 64] = s1;
-          dx[dr + tx + 128] = s2;
-          dx[dr + tx + 192] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
         }
       }
     }
@@ -1706,37 +1508,65 @@ function dropout1_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): voi
 
 // ---- classes ----
 
-/** classes forward: y = W x + b; 64 -> 10, W [10][64] at p[74880], b at p[75520]; 4 output(s) per pass. */
+/**
+ * classes forward: y = W x + b; 64 -> 10, W [10][64] at p[74880], b at p[75520];
+ * 4 output(s) x 4 sample(s) per pass; 8 output(s) per pass for a sample on its own.
+ */
 function classes_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a10, y = ws.a11, n = ws.batch;
-  for (let b = 0; b < n; b++) {
-    const xb = b * 64, yb = b * 10;
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const x0 = b * 64, x1 = b * 64 + 64, x2 = b * 64 + 128, x3 = b * 64 + 192, yb = b * 10;
     for (let o = 0; o < 8; o += 4) {
       const wo = o * 64 + 74880;
-      let s0 = p[o + 75520], s1 = p[o + 75521], s2 = p[o + 75522], s3 = p[o + 75523];
+      let s0_0 = p[o + 75520], s0_1 = p[o + 75520], s0_2 = p[o + 75520], s0_3 = p[o + 75520], s1_0 = p[o + 75521], s1_1 = p[o + 75521], s1_2 = p[o + 75521], s1_3 = p[o + 75521], s2_0 = p[o + 75522], s2_1 = p[o + 75522], s2_2 = p[o + 75522], s2_3 = p[o + 75522], s3_0 = p[o + 75523], s3_1 = p[o + 75523], s3_2 = p[o + 75523], s3_3 = p[o + 75523];
       for (let i = 0; i < 64; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 64]; s2 += v * p[wo + i + 128]; s3 += v * p[wo + i + 192];
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 64]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; t = p[wo + i + 128]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; t = p[wo + i + 192]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t;
       }
-      y[yb + o] = s0;
-      y[yb + o + 1] = s1;
-      y[yb + o + 2] = s2;
-      y[yb + o + 3] = s3;
+      y[yb + o] = s0_0; y[yb + o + 1] = s1_0; y[yb + o + 2] = s2_0; y[yb + o + 3] = s3_0;
+      y[yb + o + 10] = s0_1; y[yb + o + 11] = s1_1; y[yb + o + 12] = s2_1; y[yb + o + 13] = s3_1;
+      y[yb + o + 20] = s0_2; y[yb + o + 21] = s1_2; y[yb + o + 22] = s2_2; y[yb + o + 23] = s3_2;
+      y[yb + o + 30] = s0_3; y[yb + o + 31] = s1_3; y[yb + o + 32] = s2_3; y[yb + o + 33] = s3_3;
+    }
+    {
+      const wo = 75392;
+      let s0_0 = p[75528], s0_1 = p[75528], s0_2 = p[75528], s0_3 = p[75528], s1_0 = p[75529], s1_1 = p[75529], s1_2 = p[75529], s1_3 = p[75529];
+      for (let i = 0; i < 64; i++) {
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 64]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t;
+      }
+      y[yb + 8] = s0_0; y[yb + 9] = s1_0;
+      y[yb + 18] = s0_1; y[yb + 19] = s1_1;
+      y[yb + 28] = s0_2; y[yb + 29] = s1_2;
+      y[yb + 38] = s0_3; y[yb + 39] = s1_3;
+    }
+  }
+  for (; b < n; b++) {
+    const x0 = b * 64, yb = b * 10;
+    {
+      const wo = 74880;
+      let s0 = p[75520], s1 = p[75521], s2 = p[75522], s3 = p[75523], s4 = p[75524], s5 = p[75525], s6 = p[75526], s7 = p[75527];
+      for (let i = 0; i < 64; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 64]; s1 += v0 * t; t = p[wo + i + 128]; s2 += v0 * t; t = p[wo + i + 192]; s3 += v0 * t; t = p[wo + i + 256]; s4 += v0 * t; t = p[wo + i + 320]; s5 += v0 * t; t = p[wo + i + 384]; s6 += v0 * t; t = p[wo + i + 448]; s7 += v0 * t;
+      }
+      y[yb] = s0; y[yb + 1] = s1; y[yb + 2] = s2; y[yb + 3] = s3; y[yb + 4] = s4; y[yb + 5] = s5; y[yb + 6] = s6; y[yb + 7] = s7;
     }
     {
       const wo = 75392;
       let s0 = p[75528], s1 = p[75529];
       for (let i = 0; i < 64; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 64];
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 64]; s1 += v0 * t;
       }
-      y[yb + 8] = s0;
-      y[yb + 9] = s1;
+      y[yb + 8] = s0; y[yb + 9] = s1;
     }
   }
 }
 
-/** classes backward: dz = dy; db, dW into grad; dx = W^T dz; 8 column(s) of W per pass. */
-function classes_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a10, dz = ws.g0, dx = ws.g1, n = ws.batch;
+/**
+ * classes backward, parameters: dz = dy, in place; db = sum_b dz; dW[o][i] = sum_b dz[b,o] x[b,i],
+ * 4 output(s) x 4 input(s) per pass.
+ */
+function classes_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a10, dz = ws.g0, n = ws.batch;
   // bias gradient
   for (let o = 0; o < 10; o++) {
     let s = 0;
@@ -1745,27 +1575,88 @@ function classes_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[o + 75520] = s;
   }
-  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
-  for (let o = 0; o < 10; o++) {
-    const wo = o * 64 + 74880;
-    for (let i = 0; i < 64; i += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let b = 0; b < n; b++) {
-        const e = dz[b * 10 + o], xi = b * 64 + i;
-        a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7];
+  if (n === 1) {
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    for (let o = 0, wo = 74880; o < 10; o++, wo += 64) {
+      const e = dz[o];
+      if (e === 0) {
+        grad.fill(0, wo, wo + 64);
+        continue;
       }
-      grad[wo + i] = a0; grad[wo + i + 1] = a1; grad[wo + i + 2] = a2; grad[wo + i + 3] = a3; grad[wo + i + 4] = a4; grad[wo + i + 5] = a5; grad[wo + i + 6] = a6; grad[wo + i + 7] = a7;
+      for (let i = 0; i < 64; i++) {
+        grad[wo + i] = e * x[i];
+      }
+    }
+    return;
+  }
+  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
+  for (let o = 0; o < 8; o += 4) {
+    for (let i = 0; i < 64; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      let a2_0 = 0, a2_1 = 0, a2_2 = 0, a2_3 = 0;
+      let a3_0 = 0, a3_1 = 0, a3_2 = 0, a3_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 10 + o], e1 = dz[b * 10 + o + 1], e2 = dz[b * 10 + o + 2], e3 = dz[b * 10 + o + 3], xi = b * 64 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; a2_0 += e2 * v0; a3_0 += e3 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; a2_1 += e2 * v1; a3_1 += e3 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; a2_2 += e2 * v2; a3_2 += e3 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3; a2_3 += e2 * v3; a3_3 += e3 * v3;
+      }
+      grad[o * 64 + i + 74880] = a0_0; grad[o * 64 + i + 74881] = a0_1; grad[o * 64 + i + 74882] = a0_2; grad[o * 64 + i + 74883] = a0_3;
+      grad[o * 64 + i + 74944] = a1_0; grad[o * 64 + i + 74945] = a1_1; grad[o * 64 + i + 74946] = a1_2; grad[o * 64 + i + 74947] = a1_3;
+      grad[o * 64 + i + 75008] = a2_0; grad[o * 64 + i + 75009] = a2_1; grad[o * 64 + i + 75010] = a2_2; grad[o * 64 + i + 75011] = a2_3;
+      grad[o * 64 + i + 75072] = a3_0; grad[o * 64 + i + 75073] = a3_1; grad[o * 64 + i + 75074] = a3_2; grad[o * 64 + i + 75075] = a3_3;
     }
   }
-  // input gradient: dx = W^T dz
-  for (let b = 0; b < n; b++) {
-    const gb = b * 10, xb = b * 64;
-    for (let i = 0; i < 64; i += 8) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-      for (let o = 0, wi = i + 74880; o < 10; o++, wi += 64) {
-        const e = dz[gb + o]; s0 += e * p[wi]; s1 += e * p[wi + 1]; s2 += e * p[wi + 2]; s3 += e * p[wi + 3]; s4 += e * p[wi + 4]; s5 += e * p[wi + 5]; s6 += e * p[wi + 6]; s7 += e * p[wi + 7];
+  {
+    for (let i = 0; i < 64; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 10 + 8], e1 = dz[b * 10 + 9], xi = b * 64 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3;
       }
-      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3; dx[xb + i + 4] = s4; dx[xb + i + 5] = s5; dx[xb + i + 6] = s6; dx[xb + i + 7] = s7;
+      grad[512 + i + 74880] = a0_0; grad[512 + i + 74881] = a0_1; grad[512 + i + 74882] = a0_2; grad[512 + i + 74883] = a0_3;
+      grad[512 + i + 74944] = a1_0; grad[512 + i + 74945] = a1_1; grad[512 + i + 74946] = a1_2; grad[512 + i + 74947] = a1_3;
+    }
+  }
+}
+
+/** classes backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), 4 input(s) x 4 sample(s) per pass. */
+function classes_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, n = ws.batch;
+  if (n === 1) {
+    // one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0
+    dx.fill(0, 0, 64);
+    for (let o = 0, wo = 74880; o < 10; o++, wo += 64) {
+      const e = dz[o];
+      if (e === 0) continue;
+      for (let i = 0; i < 64; i++) {
+        dx[i] += e * p[wo + i];
+      }
+    }
+    return;
+  }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const gb = b * 10, xb = b * 64;
+    for (let i = 0; i < 64; i += 4) {
+      let s0_0 = 0, s0_1 = 0, s0_2 = 0, s0_3 = 0, s1_0 = 0, s1_1 = 0, s1_2 = 0, s1_3 = 0, s2_0 = 0, s2_1 = 0, s2_2 = 0, s2_3 = 0, s3_0 = 0, s3_1 = 0, s3_2 = 0, s3_3 = 0;
+      for (let o = 0, wi = i + 74880; o < 10; o++, wi += 64) {
+        const e0 = dz[gb + o]; const e1 = dz[gb + o + 10]; const e2 = dz[gb + o + 20]; const e3 = dz[gb + o + 30]; let t = p[wi]; s0_0 += e0 * t; s0_1 += e1 * t; s0_2 += e2 * t; s0_3 += e3 * t; t = p[wi + 1]; s1_0 += e0 * t; s1_1 += e1 * t; s1_2 += e2 * t; s1_3 += e3 * t; t = p[wi + 2]; s2_0 += e0 * t; s2_1 += e1 * t; s2_2 += e2 * t; s2_3 += e3 * t; t = p[wi + 3]; s3_0 += e0 * t; s3_1 += e1 * t; s3_2 += e2 * t; s3_3 += e3 * t;
+      }
+      dx[xb + i] = s0_0; dx[xb + i + 1] = s1_0; dx[xb + i + 2] = s2_0; dx[xb + i + 3] = s3_0;
+      dx[xb + i + 64] = s0_1; dx[xb + i + 65] = s1_1; dx[xb + i + 66] = s2_1; dx[xb + i + 67] = s3_1;
+      dx[xb + i + 128] = s0_2; dx[xb + i + 129] = s1_2; dx[xb + i + 130] = s2_2; dx[xb + i + 131] = s3_2;
+      dx[xb + i + 192] = s0_3; dx[xb + i + 193] = s1_3; dx[xb + i + 194] = s2_3; dx[xb + i + 195] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const gb = b * 10, xb = b * 64;
+    for (let i = 0; i < 64; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0, wi = i + 74880; o < 10; o++, wi += 64) {
+        const e0 = dz[gb + o]; let t = p[wi]; s0 += e0 * t; t = p[wi + 1]; s1 += e0 * t; t = p[wi + 2]; s2 += e0 * t; t = p[wi + 3]; s3 += e0 * t;
+      }
+      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3;
     }
   }
 }
@@ -1830,16 +1721,23 @@ function runForward(p: Float32Array, ws: Workspace, training: boolean): void {
 function runBackward(p: Float32Array, ws: Workspace, grad: Float32Array): void {
   softmax1_bwd(p, ws, grad);
   classes_bwd(p, ws, grad);
+  classes_bwd_dx(p, ws, grad);
   dropout1_bwd(p, ws, grad);
   globalavgpool1_bwd(p, ws, grad);
   b_7x1_bwd(p, ws, grad);
+  b_7x1_bwd_dx(p, ws, grad);
   b_1x7_bwd(p, ws, grad);
+  b_1x7_bwd_dx(p, ws, grad);
   pool2_bwd(p, ws, grad);
   expand_bwd(p, ws, grad);
+  expand_bwd_dx(p, ws, grad);
   a_7x1_bwd(p, ws, grad);
+  a_7x1_bwd_dx(p, ws, grad);
   a_1x7_bwd(p, ws, grad);
+  a_1x7_bwd_dx(p, ws, grad);
   pool1_bwd(p, ws, grad);
   stem_bwd(p, ws, grad);
+  stem_bwd_dx(p, ws, grad);
 }
 
 /** Thrown before anything is written: names what was passed, what was expected, and the fix. */
@@ -1879,7 +1777,7 @@ export function forward(params: Float32Array, input: Float32Array, ws: Workspace
 
 /**
  * Backward pass after forward(..., training=true) on the same workspace. Writes dL/dparams into grad
- * (overwritten, not accumulated) and returns dL/dinput (workspace-owned).
+ * (overwritten, not accumulated) and returns dL/dinput (workspace-owned, also ws.dInput).
  */
 export function backward(params: Float32Array, ws: Workspace, dOutput: Float32Array, grad: Float32Array): Float32Array {
   checkWorkspace('backward', ws);
@@ -1926,7 +1824,8 @@ function crossEntropy(ws: Workspace, t: Float32Array): number {
 
 /**
  * Training-mode forward, the cross_entropy loss (mean over the batch) and the backward pass into grad.
- * target: one row per sample.
+ * target: one row per sample. Like a PyTorch input that does not require grad, the input gets no
+ * gradient here (ws.dInput is left as it was): call forward and backward for dL/dinput.
  */
 export function lossAndGrad(params: Float32Array, input: Float32Array, target: Float32Array, grad: Float32Array, ws: Workspace): number {
   checkWorkspace('lossAndGrad', ws);
@@ -1947,15 +1846,22 @@ export function lossAndGrad(params: Float32Array, input: Float32Array, target: F
   const loss = crossEntropy(ws, target);
   // softmax + cross-entropy gave the gradient at the logits: the steps before softmax
   classes_bwd(params, ws, grad);
+  classes_bwd_dx(params, ws, grad);
   dropout1_bwd(params, ws, grad);
   globalavgpool1_bwd(params, ws, grad);
   b_7x1_bwd(params, ws, grad);
+  b_7x1_bwd_dx(params, ws, grad);
   b_1x7_bwd(params, ws, grad);
+  b_1x7_bwd_dx(params, ws, grad);
   pool2_bwd(params, ws, grad);
   expand_bwd(params, ws, grad);
+  expand_bwd_dx(params, ws, grad);
   a_7x1_bwd(params, ws, grad);
+  a_7x1_bwd_dx(params, ws, grad);
   a_1x7_bwd(params, ws, grad);
+  a_1x7_bwd_dx(params, ws, grad);
   pool1_bwd(params, ws, grad);
   stem_bwd(params, ws, grad);
+  // (not stem's input gradient: lossAndGrad does not compute dL/dinput)
   return loss;
 }

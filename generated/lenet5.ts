@@ -6,18 +6,18 @@
 //
 // layer     kind                    output    params  step functions (estimated bytecode)
 // (input)                           1x32x32           copied into ws.a0
-// c1        conv 6 5x5              6x28x28   156     c1_fwd 6.7 KB, c1_bwd 5.0 KB
+// c1        conv 6 5x5              6x28x28   156     c1_fwd 4.7 KB, c1_bwd 3.8 KB, c1_bwd_dx 1.7 KB
 // relu1     relu                    6x28x28           fused into c1
 // s2        maxpool 2x2 stride 2x2  6x14x14           s2_fwd 0.5 KB, s2_bwd 0.3 KB
-// c3        conv 16 5x5             16x10x10  2,416   c3_fwd 12.5 KB, c3_bwd 5.3 KB
+// c3        conv 16 5x5             16x10x10  2,416   c3_fwd 7.6 KB, c3_bwd 3.8 KB, c3_bwd_dx 1.7 KB
 // relu2     relu                    16x10x10          fused into c3
 // s4        maxpool 2x2 stride 2x2  16x5x5            s4_fwd 0.5 KB, s4_bwd 0.3 KB
-// c5        conv 120 5x5            120x1x1   48,120  c5_fwd 4.2 KB, c5_bwd 5.3 KB
+// c5        conv 120 5x5            120x1x1   48,120  c5_fwd 2.7 KB, c5_bwd 2.1 KB, c5_bwd_dx 2.3 KB
 // relu3     relu                    120x1x1           fused into c5
 // flatten1  flatten                 120               (a view: no code)
-// f6        dense 84                84        10,164  f6_fwd 0.5 KB, f6_bwd 1.8 KB
+// f6        dense 84                84        10,164  f6_fwd 3.2 KB, f6_bwd 2.1 KB, f6_bwd_dx 2.3 KB
 // relu4     relu                    84                fused into f6
-// out       dense 10                10        850     out_fwd 0.7 KB, out_bwd 2.4 KB
+// out       dense 10                10        850     out_fwd 3.8 KB, out_bwd 2.9 KB, out_bwd_dx 2.3 KB
 // softmax1  softmax                 10                softmax1_fwd 0.5 KB, softmax1_bwd 0.5 KB
 //
 // Parameters: one flat vector, weight then bias per layer in file order, PyTorch layouts
@@ -63,9 +63,7 @@ export interface Workspace {
   readonly g0: Float32Array;
   /** gradients, used in turn by the steps, 1176 per sample */
   readonly g1: Float32Array;
-  /** a conv layer's error map, zero-padded, one sample, 7776 */
-  readonly e0: Float32Array;
-  /** dL/dinput after backward() or lossAndGrad(): what backward returns (a view of a gradient buffer) */
+  /** dL/dinput after backward() (lossAndGrad does not compute it): what backward returns, a view of a gradient buffer */
   readonly dInput: Float32Array;
   /** the dropout masks in layer order (the m* fields above): 0 or 1/(1 - rate) per element */
   readonly dropoutMasks: readonly Float32Array[];
@@ -89,12 +87,11 @@ export function createWorkspace(batch = 1, seed = 0): Workspace {
   const a8 = new Float32Array(batch * 10);
   const g0 = new Float32Array(batch * 4704);
   const g1 = new Float32Array(batch * 1176);
-  const e0 = new Float32Array(7776);
   return {
     model: MODEL,
     batch,
     rng: (seed ^ 0x5bd1e995) | 0,
-    a0, a1, a2, i1, a3, a4, i3, a5, a6, a7, a8, g0, g1, e0,
+    a0, a1, a2, i1, a3, a4, i3, a5, a6, a7, a8, g0, g1,
     dInput: g1.subarray(0, batch * 1024),
     dropoutMasks: [],
   };
@@ -160,93 +157,66 @@ function uniform(p: Float32Array, from: number, to: number, bound: number, state
 
 /**
  * c1 forward: 1x32x32 -> 6x28x28, cross-correlation with 5x5 kernels, then relu (fused):
- * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy + ky, ox + kx] (zero outside the input)
+ * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy + ky, ox + kx]
  * weight [6][1][5][5] at p[0], bias at p[150].
- * Interior rows 0..27, columns 0..27: window unrolled, 4 output channel(s) x 1 position(s) per pass; no border.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass.
  */
 function c1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a0, y = ws.a1, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 1024, yb = b * 4704;
-    {
-      const wf = 0;
-      const b0 = p[150], b1 = p[151], b2 = p[152], b3 = p[153];
+    for (let o = 0; o < 6; o++) {
+      const wo = o * 25;
+      const i0 = p[o + 150];
       for (let oy = 0; oy < 28; oy++) {
-        const xr = xb + oy * 32;
-        const yr = yb + oy * 28;
-        for (let ox = 0; ox < 28; ox++) {
-          const xi = xr + ox;
-          let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
-          let v = 0;
-          v = x[xi]; s0 += v * p[wf]; s1 += v * p[wf + 25]; s2 += v * p[wf + 50]; s3 += v * p[wf + 75];
-          v = x[xi + 1]; s0 += v * p[wf + 1]; s1 += v * p[wf + 26]; s2 += v * p[wf + 51]; s3 += v * p[wf + 76];
-          v = x[xi + 2]; s0 += v * p[wf + 2]; s1 += v * p[wf + 27]; s2 += v * p[wf + 52]; s3 += v * p[wf + 77];
-          v = x[xi + 3]; s0 += v * p[wf + 3]; s1 += v * p[wf + 28]; s2 += v * p[wf + 53]; s3 += v * p[wf + 78];
-          v = x[xi + 4]; s0 += v * p[wf + 4]; s1 += v * p[wf + 29]; s2 += v * p[wf + 54]; s3 += v * p[wf + 79];
-          v = x[xi + 32]; s0 += v * p[wf + 5]; s1 += v * p[wf + 30]; s2 += v * p[wf + 55]; s3 += v * p[wf + 80];
-          v = x[xi + 33]; s0 += v * p[wf + 6]; s1 += v * p[wf + 31]; s2 += v * p[wf + 56]; s3 += v * p[wf + 81];
-          v = x[xi + 34]; s0 += v * p[wf + 7]; s1 += v * p[wf + 32]; s2 += v * p[wf + 57]; s3 += v * p[wf + 82];
-          v = x[xi + 35]; s0 += v * p[wf + 8]; s1 += v * p[wf + 33]; s2 += v * p[wf + 58]; s3 += v * p[wf + 83];
-          v = x[xi + 36]; s0 += v * p[wf + 9]; s1 += v * p[wf + 34]; s2 += v * p[wf + 59]; s3 += v * p[wf + 84];
-          v = x[xi + 64]; s0 += v * p[wf + 10]; s1 += v * p[wf + 35]; s2 += v * p[wf + 60]; s3 += v * p[wf + 85];
-          v = x[xi + 65]; s0 += v * p[wf + 11]; s1 += v * p[wf + 36]; s2 += v * p[wf + 61]; s3 += v * p[wf + 86];
-          v = x[xi + 66]; s0 += v * p[wf + 12]; s1 += v * p[wf + 37]; s2 += v * p[wf + 62]; s3 += v * p[wf + 87];
-          v = x[xi + 67]; s0 += v * p[wf + 13]; s1 += v * p[wf + 38]; s2 += v * p[wf + 63]; s3 += v * p[wf + 88];
-          v = x[xi + 68]; s0 += v * p[wf + 14]; s1 += v * p[wf + 39]; s2 += v * p[wf + 64]; s3 += v * p[wf + 89];
-          v = x[xi + 96]; s0 += v * p[wf + 15]; s1 += v * p[wf + 40]; s2 += v * p[wf + 65]; s3 += v * p[wf + 90];
-          v = x[xi + 97]; s0 += v * p[wf + 16]; s1 += v * p[wf + 41]; s2 += v * p[wf + 66]; s3 += v * p[wf + 91];
-          v = x[xi + 98]; s0 += v * p[wf + 17]; s1 += v * p[wf + 42]; s2 += v * p[wf + 67]; s3 += v * p[wf + 92];
-          v = x[xi + 99]; s0 += v * p[wf + 18]; s1 += v * p[wf + 43]; s2 += v * p[wf + 68]; s3 += v * p[wf + 93];
-          v = x[xi + 100]; s0 += v * p[wf + 19]; s1 += v * p[wf + 44]; s2 += v * p[wf + 69]; s3 += v * p[wf + 94];
-          v = x[xi + 128]; s0 += v * p[wf + 20]; s1 += v * p[wf + 45]; s2 += v * p[wf + 70]; s3 += v * p[wf + 95];
-          v = x[xi + 129]; s0 += v * p[wf + 21]; s1 += v * p[wf + 46]; s2 += v * p[wf + 71]; s3 += v * p[wf + 96];
-          v = x[xi + 130]; s0 += v * p[wf + 22]; s1 += v * p[wf + 47]; s2 += v * p[wf + 72]; s3 += v * p[wf + 97];
-          v = x[xi + 131]; s0 += v * p[wf + 23]; s1 += v * p[wf + 48]; s2 += v * p[wf + 73]; s3 += v * p[wf + 98];
-          v = x[xi + 132]; s0 += v * p[wf + 24]; s1 += v * p[wf + 49]; s2 += v * p[wf + 74]; s3 += v * p[wf + 99];
-          y[yr + ox] = s0 < 0 ? 0 : s0;
-          y[yr + ox + 784] = s1 < 0 ? 0 : s1;
-          y[yr + ox + 1568] = s2 < 0 ? 0 : s2;
-          y[yr + ox + 2352] = s3 < 0 ? 0 : s3;
-        }
-      }
-    }
-    {
-      const wf = 100;
-      const b0 = p[154], b1 = p[155];
-      for (let oy = 0; oy < 28; oy++) {
-        const xr = xb + oy * 32;
-        const yr = yb + 3136 + oy * 28;
-        for (let ox = 0; ox < 28; ox++) {
-          const xi = xr + ox;
-          let s0 = b0, s1 = b1;
-          let v = 0;
-          v = x[xi]; s0 += v * p[wf]; s1 += v * p[wf + 25];
-          v = x[xi + 1]; s0 += v * p[wf + 1]; s1 += v * p[wf + 26];
-          v = x[xi + 2]; s0 += v * p[wf + 2]; s1 += v * p[wf + 27];
-          v = x[xi + 3]; s0 += v * p[wf + 3]; s1 += v * p[wf + 28];
-          v = x[xi + 4]; s0 += v * p[wf + 4]; s1 += v * p[wf + 29];
-          v = x[xi + 32]; s0 += v * p[wf + 5]; s1 += v * p[wf + 30];
-          v = x[xi + 33]; s0 += v * p[wf + 6]; s1 += v * p[wf + 31];
-          v = x[xi + 34]; s0 += v * p[wf + 7]; s1 += v * p[wf + 32];
-          v = x[xi + 35]; s0 += v * p[wf + 8]; s1 += v * p[wf + 33];
-          v = x[xi + 36]; s0 += v * p[wf + 9]; s1 += v * p[wf + 34];
-          v = x[xi + 64]; s0 += v * p[wf + 10]; s1 += v * p[wf + 35];
-          v = x[xi + 65]; s0 += v * p[wf + 11]; s1 += v * p[wf + 36];
-          v = x[xi + 66]; s0 += v * p[wf + 12]; s1 += v * p[wf + 37];
-          v = x[xi + 67]; s0 += v * p[wf + 13]; s1 += v * p[wf + 38];
-          v = x[xi + 68]; s0 += v * p[wf + 14]; s1 += v * p[wf + 39];
-          v = x[xi + 96]; s0 += v * p[wf + 15]; s1 += v * p[wf + 40];
-          v = x[xi + 97]; s0 += v * p[wf + 16]; s1 += v * p[wf + 41];
-          v = x[xi + 98]; s0 += v * p[wf + 17]; s1 += v * p[wf + 42];
-          v = x[xi + 99]; s0 += v * p[wf + 18]; s1 += v * p[wf + 43];
-          v = x[xi + 100]; s0 += v * p[wf + 19]; s1 += v * p[wf + 44];
-          v = x[xi + 128]; s0 += v * p[wf + 20]; s1 += v * p[wf + 45];
-          v = x[xi + 129]; s0 += v * p[wf + 21]; s1 += v * p[wf + 46];
-          v = x[xi + 130]; s0 += v * p[wf + 22]; s1 += v * p[wf + 47];
-          v = x[xi + 131]; s0 += v * p[wf + 23]; s1 += v * p[wf + 48];
-          v = x[xi + 132]; s0 += v * p[wf + 24]; s1 += v * p[wf + 49];
-          y[yr + ox] = s0 < 0 ? 0 : s0;
-          y[yr + ox + 784] = s1 < 0 ? 0 : s1;
+        const sr = xb + oy * 32, dr = yb + o * 784 + oy * 28;
+        for (let ox = 0; ox < 28; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          {
+            const v0 = x[si], v1 = x[si + 1], v2 = x[si + 2], v3 = x[si + 3], v4 = x[si + 4], v5 = x[si + 5], v6 = x[si + 6], v7 = x[si + 7];
+            { const t = p[wo]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            { const t = p[wo + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+            { const t = p[wo + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            { const t = p[wo + 3]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+            { const t = p[wo + 4]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+          }
+          {
+            const v0 = x[si + 32], v1 = x[si + 33], v2 = x[si + 34], v3 = x[si + 35], v4 = x[si + 36], v5 = x[si + 37], v6 = x[si + 38], v7 = x[si + 39];
+            { const t = p[wo + 5]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            { const t = p[wo + 6]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+            { const t = p[wo + 7]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            { const t = p[wo + 8]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+            { const t = p[wo + 9]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+          }
+          {
+            const v0 = x[si + 64], v1 = x[si + 65], v2 = x[si + 66], v3 = x[si + 67], v4 = x[si + 68], v5 = x[si + 69], v6 = x[si + 70], v7 = x[si + 71];
+            { const t = p[wo + 10]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            { const t = p[wo + 11]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+            { const t = p[wo + 12]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            { const t = p[wo + 13]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+            { const t = p[wo + 14]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+          }
+          {
+            const v0 = x[si + 96], v1 = x[si + 97], v2 = x[si + 98], v3 = x[si + 99], v4 = x[si + 100], v5 = x[si + 101], v6 = x[si + 102], v7 = x[si + 103];
+            { const t = p[wo + 15]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            { const t = p[wo + 16]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+            { const t = p[wo + 17]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            { const t = p[wo + 18]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+            { const t = p[wo + 19]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+          }
+          {
+            const v0 = x[si + 128], v1 = x[si + 129], v2 = x[si + 130], v3 = x[si + 131], v4 = x[si + 132], v5 = x[si + 133], v6 = x[si + 134], v7 = x[si + 135];
+            { const t = p[wo + 20]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            { const t = p[wo + 21]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+            { const t = p[wo + 22]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            { const t = p[wo + 23]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+            { const t = p[wo + 24]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+          }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -254,12 +224,12 @@ function c1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * c1 backward, dz = dy * relu'(y) (6x28x28):
- * db: sums of dz; dw: correlation of the input (1x32x32) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * c1 backward, parameters: dz = dy * relu'(y) (6x28x28), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy + ky, ox + kx]
+ * the correlation of the input with the error map, 5x5 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function c1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a0, dz = ws.g0, dx = ws.g1, y = ws.a1, e = ws.e0, n = ws.batch;
+function c1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a0, dz = ws.g0, y = ws.a1, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 4704; i++) {
     const v = y[i];
@@ -276,104 +246,65 @@ function c1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 150] = s;
   }
-  // weight gradient: correlation of the input with the error map, 1 filter(s) x 5x5 taps per pass
-  for (let f = 0; f < 6; f++) {
-    for (let c = 0; c < 1; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0, a0_4 = 0;
-      let a0_5 = 0, a0_6 = 0, a0_7 = 0, a0_8 = 0, a0_9 = 0;
-      let a0_10 = 0, a0_11 = 0, a0_12 = 0, a0_13 = 0, a0_14 = 0;
-      let a0_15 = 0, a0_16 = 0, a0_17 = 0, a0_18 = 0, a0_19 = 0;
-      let a0_20 = 0, a0_21 = 0, a0_22 = 0, a0_23 = 0, a0_24 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 1024 + c * 1024, gf = b * 4704 + f * 784;
-        for (let oy = 0; oy < 28; oy++) {
-          const xr = xc + oy * 32, gr = gf + oy * 28;
-          for (let ox = 0; ox < 28; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v;
-            v = x[xi + 1]; a0_1 += e0 * v;
-            v = x[xi + 2]; a0_2 += e0 * v;
-            v = x[xi + 3]; a0_3 += e0 * v;
-            v = x[xi + 4]; a0_4 += e0 * v;
-            v = x[xi + 32]; a0_5 += e0 * v;
-            v = x[xi + 33]; a0_6 += e0 * v;
-            v = x[xi + 34]; a0_7 += e0 * v;
-            v = x[xi + 35]; a0_8 += e0 * v;
-            v = x[xi + 36]; a0_9 += e0 * v;
-            v = x[xi + 64]; a0_10 += e0 * v;
-            v = x[xi + 65]; a0_11 += e0 * v;
-            v = x[xi + 66]; a0_12 += e0 * v;
-            v = x[xi + 67]; a0_13 += e0 * v;
-            v = x[xi + 68]; a0_14 += e0 * v;
-            v = x[xi + 96]; a0_15 += e0 * v;
-            v = x[xi + 97]; a0_16 += e0 * v;
-            v = x[xi + 98]; a0_17 += e0 * v;
-            v = x[xi + 99]; a0_18 += e0 * v;
-            v = x[xi + 100]; a0_19 += e0 * v;
-            v = x[xi + 128]; a0_20 += e0 * v;
-            v = x[xi + 129]; a0_21 += e0 * v;
-            v = x[xi + 130]; a0_22 += e0 * v;
-            v = x[xi + 131]; a0_23 += e0 * v;
-            v = x[xi + 132]; a0_24 += e0 * v;
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 0, 150);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 1024, gb = b * 4704;
+    for (let f = 0; f < 6; f++) {
+      for (let c = 0; c < 1; c++) {
+        {
+          let a0 = grad[f * 25 + c * 25], a1 = grad[f * 25 + c * 25 + 1], a2 = grad[f * 25 + c * 25 + 2], a3 = grad[f * 25 + c * 25 + 3], a4 = grad[f * 25 + c * 25 + 4];
+          let a5 = grad[f * 25 + c * 25 + 5], a6 = grad[f * 25 + c * 25 + 6], a7 = grad[f * 25 + c * 25 + 7], a8 = grad[f * 25 + c * 25 + 8], a9 = grad[f * 25 + c * 25 + 9];
+          let a10 = grad[f * 25 + c * 25 + 10], a11 = grad[f * 25 + c * 25 + 11], a12 = grad[f * 25 + c * 25 + 12], a13 = grad[f * 25 + c * 25 + 13], a14 = grad[f * 25 + c * 25 + 14];
+          let a15 = grad[f * 25 + c * 25 + 15], a16 = grad[f * 25 + c * 25 + 16], a17 = grad[f * 25 + c * 25 + 17], a18 = grad[f * 25 + c * 25 + 18], a19 = grad[f * 25 + c * 25 + 19];
+          let a20 = grad[f * 25 + c * 25 + 20], a21 = grad[f * 25 + c * 25 + 21], a22 = grad[f * 25 + c * 25 + 22], a23 = grad[f * 25 + c * 25 + 23], a24 = grad[f * 25 + c * 25 + 24];
+          for (let oy = 0; oy < 28; oy++) {
+            const er = gb + f * 784 + oy * 28, xr = xb + c * 1024 + oy * 32;
+            for (let ox = 0; ox < 28; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4];
+              a5 += e * x[xi + 32]; a6 += e * x[xi + 33]; a7 += e * x[xi + 34]; a8 += e * x[xi + 35]; a9 += e * x[xi + 36];
+              a10 += e * x[xi + 64]; a11 += e * x[xi + 65]; a12 += e * x[xi + 66]; a13 += e * x[xi + 67]; a14 += e * x[xi + 68];
+              a15 += e * x[xi + 96]; a16 += e * x[xi + 97]; a17 += e * x[xi + 98]; a18 += e * x[xi + 99]; a19 += e * x[xi + 100];
+              a20 += e * x[xi + 128]; a21 += e * x[xi + 129]; a22 += e * x[xi + 130]; a23 += e * x[xi + 131]; a24 += e * x[xi + 132];
+            }
           }
+          grad[f * 25 + c * 25] = a0; grad[f * 25 + c * 25 + 1] = a1; grad[f * 25 + c * 25 + 2] = a2; grad[f * 25 + c * 25 + 3] = a3; grad[f * 25 + c * 25 + 4] = a4;
+          grad[f * 25 + c * 25 + 5] = a5; grad[f * 25 + c * 25 + 6] = a6; grad[f * 25 + c * 25 + 7] = a7; grad[f * 25 + c * 25 + 8] = a8; grad[f * 25 + c * 25 + 9] = a9;
+          grad[f * 25 + c * 25 + 10] = a10; grad[f * 25 + c * 25 + 11] = a11; grad[f * 25 + c * 25 + 12] = a12; grad[f * 25 + c * 25 + 13] = a13; grad[f * 25 + c * 25 + 14] = a14;
+          grad[f * 25 + c * 25 + 15] = a15; grad[f * 25 + c * 25 + 16] = a16; grad[f * 25 + c * 25 + 17] = a17; grad[f * 25 + c * 25 + 18] = a18; grad[f * 25 + c * 25 + 19] = a19;
+          grad[f * 25 + c * 25 + 20] = a20; grad[f * 25 + c * 25 + 21] = a21; grad[f * 25 + c * 25 + 22] = a22; grad[f * 25 + c * 25 + 23] = a23; grad[f * 25 + c * 25 + 24] = a24;
         }
       }
-      grad[f * 25 + c * 25] = a0_0; grad[f * 25 + c * 25 + 1] = a0_1; grad[f * 25 + c * 25 + 2] = a0_2; grad[f * 25 + c * 25 + 3] = a0_3; grad[f * 25 + c * 25 + 4] = a0_4;
-      grad[f * 25 + c * 25 + 5] = a0_5; grad[f * 25 + c * 25 + 6] = a0_6; grad[f * 25 + c * 25 + 7] = a0_7; grad[f * 25 + c * 25 + 8] = a0_8; grad[f * 25 + c * 25 + 9] = a0_9;
-      grad[f * 25 + c * 25 + 10] = a0_10; grad[f * 25 + c * 25 + 11] = a0_11; grad[f * 25 + c * 25 + 12] = a0_12; grad[f * 25 + c * 25 + 13] = a0_13; grad[f * 25 + c * 25 + 14] = a0_14;
-      grad[f * 25 + c * 25 + 15] = a0_15; grad[f * 25 + c * 25 + 16] = a0_16; grad[f * 25 + c * 25 + 17] = a0_17; grad[f * 25 + c * 25 + 18] = a0_18; grad[f * 25 + c * 25 + 19] = a0_19;
-      grad[f * 25 + c * 25 + 20] = a0_20; grad[f * 25 + c * 25 + 21] = a0_21; grad[f * 25 + c * 25 + 22] = a0_22; grad[f * 25 + c * 25 + 23] = a0_23; grad[f * 25 + c * 25 + 24] = a0_24;
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * c1 backward, input: dx (1x32x32) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function c1_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 1024, mb = 0;
-    // dz of sample b, padded with zeros: 4 row(s) above, 4 below, 4 column(s) left, 4 right
-    e.fill(0, 0, 7776);
+    const db = b * 1024, gb = b * 4704, tb = db;
+    // dx of sample b
+    dx.fill(0, tb, tb + 1024);
     for (let f = 0; f < 6; f++) {
+      const wf = f * 25, gf = gb + f * 784;
       for (let oy = 0; oy < 28; oy++) {
-        const s = b * 4704 + f * 784 + oy * 28, d = f * 1296 + oy * 36 + 148;
+        const tr = tb + oy * 32, er = gf + oy * 28;
         for (let ox = 0; ox < 28; ox++) {
-          e[d + ox] = dz[s + ox];
-        }
-      }
-    }
-    {
-      const dc = db, wc = 0;
-      for (let ty = 0; ty < 32; ty++) {
-        const dr = dc + ty * 32, gr = mb + ty * 36 + 148;
-        for (let tx = 0; tx < 32; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 6; f++, gf += 1296, wf += 25) {
-            let v: number;
-            v = e[gf]; s0 += v * p[wf];
-            v = e[gf - 1]; s0 += v * p[wf + 1];
-            v = e[gf - 2]; s0 += v * p[wf + 2];
-            v = e[gf - 3]; s0 += v * p[wf + 3];
-            v = e[gf - 4]; s0 += v * p[wf + 4];
-            v = e[gf - 36]; s0 += v * p[wf + 5];
-            v = e[gf - 37]; s0 += v * p[wf + 6];
-            v = e[gf - 38]; s0 += v * p[wf + 7];
-            v = e[gf - 39]; s0 += v * p[wf + 8];
-            v = e[gf - 40]; s0 += v * p[wf + 9];
-            v = e[gf - 72]; s0 += v * p[wf + 10];
-            v = e[gf - 73]; s0 += v * p[wf + 11];
-            v = e[gf - 74]; s0 += v * p[wf + 12];
-            v = e[gf - 75]; s0 += v * p[wf + 13];
-            v = e[gf - 76]; s0 += v * p[wf + 14];
-            v = e[gf - 108]; s0 += v * p[wf + 15];
-            v = e[gf - 109]; s0 += v * p[wf + 16];
-            v = e[gf - 110]; s0 += v * p[wf + 17];
-            v = e[gf - 111]; s0 += v * p[wf + 18];
-            v = e[gf - 112]; s0 += v * p[wf + 19];
-            v = e[gf - 144]; s0 += v * p[wf + 20];
-            v = e[gf - 145]; s0 += v * p[wf + 21];
-            v = e[gf - 146]; s0 += v * p[wf + 22];
-            v = e[gf - 147]; s0 += v * p[wf + 23];
-            v = e[gf - 148]; s0 += v * p[wf + 24];
-          }
-          dx[dr + tx] = s0;
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          dx[ti] += e * p[wf]; dx[ti + 1] += e * p[wf + 1]; dx[ti + 2] += e * p[wf + 2]; dx[ti + 3] += e * p[wf + 3]; dx[ti + 4] += e * p[wf + 4];
+          dx[ti + 32] += e * p[wf + 5]; dx[ti + 33] += e * p[wf + 6]; dx[ti + 34] += e * p[wf + 7]; dx[ti + 35] += e * p[wf + 8]; dx[ti + 36] += e * p[wf + 9];
+          dx[ti + 64] += e * p[wf + 10]; dx[ti + 65] += e * p[wf + 11]; dx[ti + 66] += e * p[wf + 12]; dx[ti + 67] += e * p[wf + 13]; dx[ti + 68] += e * p[wf + 14];
+          dx[ti + 96] += e * p[wf + 15]; dx[ti + 97] += e * p[wf + 16]; dx[ti + 98] += e * p[wf + 17]; dx[ti + 99] += e * p[wf + 18]; dx[ti + 100] += e * p[wf + 19];
+          dx[ti + 128] += e * p[wf + 20]; dx[ti + 129] += e * p[wf + 21]; dx[ti + 130] += e * p[wf + 22]; dx[ti + 131] += e * p[wf + 23]; dx[ti + 132] += e * p[wf + 24];
         }
       }
     }
@@ -421,160 +352,118 @@ function s2_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 /**
  * c3 forward: 6x14x14 -> 16x10x10, cross-correlation with 5x5 kernels, then relu (fused):
- * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy + ky, ox + kx] (zero outside the input)
+ * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy + ky, ox + kx]
  * weight [16][6][5][5] at p[156], bias at p[2556].
- * Interior rows 0..9, columns 0..9: window unrolled, 4 output channel(s) x 2 position(s) per pass; no border.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass.
  */
 function c3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a2, y = ws.a3, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 1176, yb = b * 1600;
-    for (let f = 0; f < 16; f += 4) {
-      const wf = f * 150 + 156;
-      const b0 = p[f + 2556], b1 = p[f + 2557], b2 = p[f + 2558], b3 = p[f + 2559];
+    for (let o = 0; o < 16; o++) {
+      const wo = o * 150 + 156;
+      const i0 = p[o + 2556];
       for (let oy = 0; oy < 10; oy++) {
-        const xr = xb + oy * 14;
-        const yr = yb + f * 100 + oy * 10;
-        for (let ox = 0; ox < 10; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 6; c++) {
-            const xc = xi + c * 196, wc = wf + c * 25;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 150]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 300]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 450]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 151]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 301]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 451]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 152]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 302]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 452]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 3]; v1 = x[xc + 4];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 153]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 303]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 453]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 4]; v1 = x[xc + 5];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 154]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 304]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 454]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 14]; v1 = x[xc + 15];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 155]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 305]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 455]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 15]; v1 = x[xc + 16];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 156]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 306]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 456]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 16]; v1 = x[xc + 17];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 157]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 307]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 457]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 17]; v1 = x[xc + 18];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 158]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 308]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 458]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 18]; v1 = x[xc + 19];
-            wt = p[wc + 9]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 159]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 309]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 459]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 28]; v1 = x[xc + 29];
-            wt = p[wc + 10]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 160]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 310]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 460]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 29]; v1 = x[xc + 30];
-            wt = p[wc + 11]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 161]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 311]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 461]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 30]; v1 = x[xc + 31];
-            wt = p[wc + 12]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 162]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 312]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 462]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 31]; v1 = x[xc + 32];
-            wt = p[wc + 13]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 163]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 313]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 463]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 32]; v1 = x[xc + 33];
-            wt = p[wc + 14]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 164]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 314]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 464]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 42]; v1 = x[xc + 43];
-            wt = p[wc + 15]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 165]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 315]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 465]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 43]; v1 = x[xc + 44];
-            wt = p[wc + 16]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 166]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 316]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 466]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 44]; v1 = x[xc + 45];
-            wt = p[wc + 17]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 167]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 317]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 467]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 45]; v1 = x[xc + 46];
-            wt = p[wc + 18]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 168]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 318]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 468]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 46]; v1 = x[xc + 47];
-            wt = p[wc + 19]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 169]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 319]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 469]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 56]; v1 = x[xc + 57];
-            wt = p[wc + 20]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 170]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 320]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 470]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 57]; v1 = x[xc + 58];
-            wt = p[wc + 21]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 171]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 321]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 471]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 58]; v1 = x[xc + 59];
-            wt = p[wc + 22]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 172]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 322]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 472]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 59]; v1 = x[xc + 60];
-            wt = p[wc + 23]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 173]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 323]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 473]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 60]; v1 = x[xc + 61];
-            wt = p[wc + 24]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 174]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 324]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 474]; s3_0 += v * wt; s3_1 += v1 * wt;
+        const sr = xb + oy * 14, dr = yb + o * 100 + oy * 10;
+        for (let ox = 0; ox < 8; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 6; r++) {
+            const sc = si + r * 196, wr = wo + r * 25;
+            {
+              const v0 = x[sc], v1 = x[sc + 1], v2 = x[sc + 2], v3 = x[sc + 3], v4 = x[sc + 4], v5 = x[sc + 5], v6 = x[sc + 6], v7 = x[sc + 7];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 3]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 4]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
+            {
+              const v0 = x[sc + 14], v1 = x[sc + 15], v2 = x[sc + 16], v3 = x[sc + 17], v4 = x[sc + 18], v5 = x[sc + 19], v6 = x[sc + 20], v7 = x[sc + 21];
+              { const t = p[wr + 5]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 6]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 7]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 8]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 9]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
+            {
+              const v0 = x[sc + 28], v1 = x[sc + 29], v2 = x[sc + 30], v3 = x[sc + 31], v4 = x[sc + 32], v5 = x[sc + 33], v6 = x[sc + 34], v7 = x[sc + 35];
+              { const t = p[wr + 10]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 11]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 12]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 13]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 14]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
+            {
+              const v0 = x[sc + 42], v1 = x[sc + 43], v2 = x[sc + 44], v3 = x[sc + 45], v4 = x[sc + 46], v5 = x[sc + 47], v6 = x[sc + 48], v7 = x[sc + 49];
+              { const t = p[wr + 15]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 16]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 17]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 18]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 19]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
+            {
+              const v0 = x[sc + 56], v1 = x[sc + 57], v2 = x[sc + 58], v3 = x[sc + 59], v4 = x[sc + 60], v5 = x[sc + 61], v6 = x[sc + 62], v7 = x[sc + 63];
+              { const t = p[wr + 20]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 21]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 22]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 23]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 24]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
           }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 100] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 101] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 200] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 201] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 300] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 301] = s3_1 < 0 ? 0 : s3_1;
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
+        }
+        {
+          const si = sr + 8;
+          let s0 = i0, s1 = i0;
+          for (let r = 0; r < 6; r++) {
+            const sc = si + r * 196, wr = wo + r * 25;
+            {
+              const v0 = x[sc], v1 = x[sc + 1], v2 = x[sc + 2], v3 = x[sc + 3], v4 = x[sc + 4], v5 = x[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; }
+              { const t = p[wr + 3]; s0 += v3 * t; s1 += v4 * t; }
+              { const t = p[wr + 4]; s0 += v4 * t; s1 += v5 * t; }
+            }
+            {
+              const v0 = x[sc + 14], v1 = x[sc + 15], v2 = x[sc + 16], v3 = x[sc + 17], v4 = x[sc + 18], v5 = x[sc + 19];
+              { const t = p[wr + 5]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 6]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 7]; s0 += v2 * t; s1 += v3 * t; }
+              { const t = p[wr + 8]; s0 += v3 * t; s1 += v4 * t; }
+              { const t = p[wr + 9]; s0 += v4 * t; s1 += v5 * t; }
+            }
+            {
+              const v0 = x[sc + 28], v1 = x[sc + 29], v2 = x[sc + 30], v3 = x[sc + 31], v4 = x[sc + 32], v5 = x[sc + 33];
+              { const t = p[wr + 10]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 11]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 12]; s0 += v2 * t; s1 += v3 * t; }
+              { const t = p[wr + 13]; s0 += v3 * t; s1 += v4 * t; }
+              { const t = p[wr + 14]; s0 += v4 * t; s1 += v5 * t; }
+            }
+            {
+              const v0 = x[sc + 42], v1 = x[sc + 43], v2 = x[sc + 44], v3 = x[sc + 45], v4 = x[sc + 46], v5 = x[sc + 47];
+              { const t = p[wr + 15]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 16]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 17]; s0 += v2 * t; s1 += v3 * t; }
+              { const t = p[wr + 18]; s0 += v3 * t; s1 += v4 * t; }
+              { const t = p[wr + 19]; s0 += v4 * t; s1 += v5 * t; }
+            }
+            {
+              const v0 = x[sc + 56], v1 = x[sc + 57], v2 = x[sc + 58], v3 = x[sc + 59], v4 = x[sc + 60], v5 = x[sc + 61];
+              { const t = p[wr + 20]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 21]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 22]; s0 += v2 * t; s1 += v3 * t; }
+              { const t = p[wr + 23]; s0 += v3 * t; s1 += v4 * t; }
+              { const t = p[wr + 24]; s0 += v4 * t; s1 += v5 * t; }
+            }
+          }
+          y[dr + 8] = s0 < 0 ? 0 : s0;
+          y[dr + 8 + 1] = s1 < 0 ? 0 : s1;
         }
       }
     }
@@ -582,12 +471,12 @@ function c3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * c3 backward, dz = dy * relu'(y) (16x10x10):
- * db: sums of dz; dw: correlation of the input (6x14x14) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel, computed as the equivalent scatter (a gather would mostly multiply padding).
+ * c3 backward, parameters: dz = dy * relu'(y) (16x10x10), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy + ky, ox + kx]
+ * the correlation of the input with the error map, 5x5 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function c3_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a2, dz = ws.g0, dx = ws.g1, y = ws.a3, n = ws.batch;
+function c3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a2, dz = ws.g0, y = ws.a3, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 1600; i++) {
     const v = y[i];
@@ -604,84 +493,67 @@ function c3_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 2556] = s;
   }
-  // weight gradient: correlation of the input with the error map, 1 filter(s) x 5x5 taps per pass
-  for (let f = 0; f < 16; f++) {
-    for (let c = 0; c < 6; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0, a0_4 = 0;
-      let a0_5 = 0, a0_6 = 0, a0_7 = 0, a0_8 = 0, a0_9 = 0;
-      let a0_10 = 0, a0_11 = 0, a0_12 = 0, a0_13 = 0, a0_14 = 0;
-      let a0_15 = 0, a0_16 = 0, a0_17 = 0, a0_18 = 0, a0_19 = 0;
-      let a0_20 = 0, a0_21 = 0, a0_22 = 0, a0_23 = 0, a0_24 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 1176 + c * 196, gf = b * 1600 + f * 100;
-        for (let oy = 0; oy < 10; oy++) {
-          const xr = xc + oy * 14, gr = gf + oy * 10;
-          for (let ox = 0; ox < 10; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v;
-            v = x[xi + 1]; a0_1 += e0 * v;
-            v = x[xi + 2]; a0_2 += e0 * v;
-            v = x[xi + 3]; a0_3 += e0 * v;
-            v = x[xi + 4]; a0_4 += e0 * v;
-            v = x[xi + 14]; a0_5 += e0 * v;
-            v = x[xi + 15]; a0_6 += e0 * v;
-            v = x[xi + 16]; a0_7 += e0 * v;
-            v = x[xi + 17]; a0_8 += e0 * v;
-            v = x[xi + 18]; a0_9 += e0 * v;
-            v = x[xi + 28]; a0_10 += e0 * v;
-            v = x[xi + 29]; a0_11 += e0 * v;
-            v = x[xi + 30]; a0_12 += e0 * v;
-            v = x[xi + 31]; a0_13 += e0 * v;
-            v = x[xi + 32]; a0_14 += e0 * v;
-            v = x[xi + 42]; a0_15 += e0 * v;
-            v = x[xi + 43]; a0_16 += e0 * v;
-            v = x[xi + 44]; a0_17 += e0 * v;
-            v = x[xi + 45]; a0_18 += e0 * v;
-            v = x[xi + 46]; a0_19 += e0 * v;
-            v = x[xi + 56]; a0_20 += e0 * v;
-            v = x[xi + 57]; a0_21 += e0 * v;
-            v = x[xi + 58]; a0_22 += e0 * v;
-            v = x[xi + 59]; a0_23 += e0 * v;
-            v = x[xi + 60]; a0_24 += e0 * v;
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 156, 2556);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 1176, gb = b * 1600;
+    for (let f = 0; f < 16; f++) {
+      for (let c = 0; c < 6; c++) {
+        {
+          let a0 = grad[f * 150 + c * 25 + 156], a1 = grad[f * 150 + c * 25 + 157], a2 = grad[f * 150 + c * 25 + 158], a3 = grad[f * 150 + c * 25 + 159], a4 = grad[f * 150 + c * 25 + 160];
+          let a5 = grad[f * 150 + c * 25 + 161], a6 = grad[f * 150 + c * 25 + 162], a7 = grad[f * 150 + c * 25 + 163], a8 = grad[f * 150 + c * 25 + 164], a9 = grad[f * 150 + c * 25 + 165];
+          let a10 = grad[f * 150 + c * 25 + 166], a11 = grad[f * 150 + c * 25 + 167], a12 = grad[f * 150 + c * 25 + 168], a13 = grad[f * 150 + c * 25 + 169], a14 = grad[f * 150 + c * 25 + 170];
+          let a15 = grad[f * 150 + c * 25 + 171], a16 = grad[f * 150 + c * 25 + 172], a17 = grad[f * 150 + c * 25 + 173], a18 = grad[f * 150 + c * 25 + 174], a19 = grad[f * 150 + c * 25 + 175];
+          let a20 = grad[f * 150 + c * 25 + 176], a21 = grad[f * 150 + c * 25 + 177], a22 = grad[f * 150 + c * 25 + 178], a23 = grad[f * 150 + c * 25 + 179], a24 = grad[f * 150 + c * 25 + 180];
+          for (let oy = 0; oy < 10; oy++) {
+            const er = gb + f * 100 + oy * 10, xr = xb + c * 196 + oy * 14;
+            for (let ox = 0; ox < 10; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4];
+              a5 += e * x[xi + 14]; a6 += e * x[xi + 15]; a7 += e * x[xi + 16]; a8 += e * x[xi + 17]; a9 += e * x[xi + 18];
+              a10 += e * x[xi + 28]; a11 += e * x[xi + 29]; a12 += e * x[xi + 30]; a13 += e * x[xi + 31]; a14 += e * x[xi + 32];
+              a15 += e * x[xi + 42]; a16 += e * x[xi + 43]; a17 += e * x[xi + 44]; a18 += e * x[xi + 45]; a19 += e * x[xi + 46];
+              a20 += e * x[xi + 56]; a21 += e * x[xi + 57]; a22 += e * x[xi + 58]; a23 += e * x[xi + 59]; a24 += e * x[xi + 60];
+            }
           }
+          grad[f * 150 + c * 25 + 156] = a0; grad[f * 150 + c * 25 + 157] = a1; grad[f * 150 + c * 25 + 158] = a2; grad[f * 150 + c * 25 + 159] = a3; grad[f * 150 + c * 25 + 160] = a4;
+          grad[f * 150 + c * 25 + 161] = a5; grad[f * 150 + c * 25 + 162] = a6; grad[f * 150 + c * 25 + 163] = a7; grad[f * 150 + c * 25 + 164] = a8; grad[f * 150 + c * 25 + 165] = a9;
+          grad[f * 150 + c * 25 + 166] = a10; grad[f * 150 + c * 25 + 167] = a11; grad[f * 150 + c * 25 + 168] = a12; grad[f * 150 + c * 25 + 169] = a13; grad[f * 150 + c * 25 + 170] = a14;
+          grad[f * 150 + c * 25 + 171] = a15; grad[f * 150 + c * 25 + 172] = a16; grad[f * 150 + c * 25 + 173] = a17; grad[f * 150 + c * 25 + 174] = a18; grad[f * 150 + c * 25 + 175] = a19;
+          grad[f * 150 + c * 25 + 176] = a20; grad[f * 150 + c * 25 + 177] = a21; grad[f * 150 + c * 25 + 178] = a22; grad[f * 150 + c * 25 + 179] = a23; grad[f * 150 + c * 25 + 180] = a24;
         }
       }
-      grad[f * 150 + c * 25 + 156] = a0_0; grad[f * 150 + c * 25 + 157] = a0_1; grad[f * 150 + c * 25 + 158] = a0_2; grad[f * 150 + c * 25 + 159] = a0_3; grad[f * 150 + c * 25 + 160] = a0_4;
-      grad[f * 150 + c * 25 + 161] = a0_5; grad[f * 150 + c * 25 + 162] = a0_6; grad[f * 150 + c * 25 + 163] = a0_7; grad[f * 150 + c * 25 + 164] = a0_8; grad[f * 150 + c * 25 + 165] = a0_9;
-      grad[f * 150 + c * 25 + 166] = a0_10; grad[f * 150 + c * 25 + 167] = a0_11; grad[f * 150 + c * 25 + 168] = a0_12; grad[f * 150 + c * 25 + 169] = a0_13; grad[f * 150 + c * 25 + 170] = a0_14;
-      grad[f * 150 + c * 25 + 171] = a0_15; grad[f * 150 + c * 25 + 172] = a0_16; grad[f * 150 + c * 25 + 173] = a0_17; grad[f * 150 + c * 25 + 174] = a0_18; grad[f * 150 + c * 25 + 175] = a0_19;
-      grad[f * 150 + c * 25 + 176] = a0_20; grad[f * 150 + c * 25 + 177] = a0_21; grad[f * 150 + c * 25 + 178] = a0_22; grad[f * 150 + c * 25 + 179] = a0_23; grad[f * 150 + c * 25 + 180] = a0_24;
     }
   }
-  // input gradient: the scatter equivalent to the full correlation of dz with the 180-degree-rotated kernel
-  dx.fill(0, 0, n * 1176);
+}
+
+/**
+ * c3 backward, input: dx (6x14x14) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function c3_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 1176, gb = b * 1600;
-    for (let c = 0; c < 6; c++) {
-      const dc = db + c * 196, wc = c * 25 + 156;
+    const db = b * 1176, gb = b * 1600, tb = db;
+    // dx of sample b
+    dx.fill(0, tb, tb + 1176);
+    for (let f = 0; f < 16; f++) {
+      const wf = f * 150 + 156, gf = gb + f * 100;
       for (let oy = 0; oy < 10; oy++) {
-        const xr = dc + oy * 14, gr = gb + oy * 10;
+        const tr = tb + oy * 14, er = gf + oy * 10;
         for (let ox = 0; ox < 10; ox++) {
-          const xi = xr + ox;
-          let t0_0 = 0, t0_1 = 0, t0_2 = 0, t0_3 = 0, t0_4 = 0;
-          let t0_5 = 0, t0_6 = 0, t0_7 = 0, t0_8 = 0, t0_9 = 0;
-          let t0_10 = 0, t0_11 = 0, t0_12 = 0, t0_13 = 0, t0_14 = 0;
-          let t0_15 = 0, t0_16 = 0, t0_17 = 0, t0_18 = 0, t0_19 = 0;
-          let t0_20 = 0, t0_21 = 0, t0_22 = 0, t0_23 = 0, t0_24 = 0;
-          for (let f = 0, gf = gr + ox, wf = wc; f < 16; f++, gf += 100, wf += 150) {
-            const v = dz[gf];
-            t0_0 += v * p[wf]; t0_1 += v * p[wf + 1]; t0_2 += v * p[wf + 2]; t0_3 += v * p[wf + 3]; t0_4 += v * p[wf + 4];
-            t0_5 += v * p[wf + 5]; t0_6 += v * p[wf + 6]; t0_7 += v * p[wf + 7]; t0_8 += v * p[wf + 8]; t0_9 += v * p[wf + 9];
-            t0_10 += v * p[wf + 10]; t0_11 += v * p[wf + 11]; t0_12 += v * p[wf + 12]; t0_13 += v * p[wf + 13]; t0_14 += v * p[wf + 14];
-            t0_15 += v * p[wf + 15]; t0_16 += v * p[wf + 16]; t0_17 += v * p[wf + 17]; t0_18 += v * p[wf + 18]; t0_19 += v * p[wf + 19];
-            t0_20 += v * p[wf + 20]; t0_21 += v * p[wf + 21]; t0_22 += v * p[wf + 22]; t0_23 += v * p[wf + 23]; t0_24 += v * p[wf + 24];
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          for (let c = 0, tc = ti, wc = wf; c < 6; c++, tc += 196, wc += 25) {
+            dx[tc] += e * p[wc]; dx[tc + 1] += e * p[wc + 1]; dx[tc + 2] += e * p[wc + 2]; dx[tc + 3] += e * p[wc + 3]; dx[tc + 4] += e * p[wc + 4];
+            dx[tc + 14] += e * p[wc + 5]; dx[tc + 15] += e * p[wc + 6]; dx[tc + 16] += e * p[wc + 7]; dx[tc + 17] += e * p[wc + 8]; dx[tc + 18] += e * p[wc + 9];
+            dx[tc + 28] += e * p[wc + 10]; dx[tc + 29] += e * p[wc + 11]; dx[tc + 30] += e * p[wc + 12]; dx[tc + 31] += e * p[wc + 13]; dx[tc + 32] += e * p[wc + 14];
+            dx[tc + 42] += e * p[wc + 15]; dx[tc + 43] += e * p[wc + 16]; dx[tc + 44] += e * p[wc + 17]; dx[tc + 45] += e * p[wc + 18]; dx[tc + 46] += e * p[wc + 19];
+            dx[tc + 56] += e * p[wc + 20]; dx[tc + 57] += e * p[wc + 21]; dx[tc + 58] += e * p[wc + 22]; dx[tc + 59] += e * p[wc + 23]; dx[tc + 60] += e * p[wc + 24];
           }
-          dx[xi] += t0_0; dx[xi + 1] += t0_1; dx[xi + 2] += t0_2; dx[xi + 3] += t0_3; dx[xi + 4] += t0_4;
-          dx[xi + 14] += t0_5; dx[xi + 15] += t0_6; dx[xi + 16] += t0_7; dx[xi + 17] += t0_8; dx[xi + 18] += t0_9;
-          dx[xi + 28] += t0_10; dx[xi + 29] += t0_11; dx[xi + 30] += t0_12; dx[xi + 31] += t0_13; dx[xi + 32] += t0_14;
-          dx[xi + 42] += t0_15; dx[xi + 43] += t0_16; dx[xi + 44] += t0_17; dx[xi + 45] += t0_18; dx[xi + 46] += t0_19;
-          dx[xi + 56] += t0_20; dx[xi + 57] += t0_21; dx[xi + 58] += t0_22; dx[xi + 59] += t0_23; dx[xi + 60] += t0_24;
         }
       }
     }
@@ -728,194 +600,182 @@ function s4_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 // ---- c5 + relu3 ----
 
 /**
- * c5 forward: 16x5x5 -> 120x1x1, cross-correlation with 5x5 kernels, then relu (fused):
- * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy + ky, ox + kx] (zero outside the input)
- * weight [120][16][5][5] at p[2572], bias at p[50572].
- * Interior rows 0..0, columns 0..0: window unrolled, 4 output channel(s) x 1 position(s) per pass; no border.
+ * c5 (conv: its 5x5 window covers the whole 16x5x5 input, so it is a dense layer) forward: y = W x + b, then relu (fused); 400 -> 120, W [120][400] at p[2572], b at p[50572];
+ * 4 output(s) x 4 sample(s) per pass; 8 output(s) per pass for a sample on its own.
  */
 function c5_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a4, y = ws.a5, n = ws.batch;
-  for (let b = 0; b < n; b++) {
-    const xb = b * 400, yb = b * 120;
-    for (let f = 0; f < 120; f += 4) {
-      const wf = f * 400 + 2572;
-      const b0 = p[f + 50572], b1 = p[f + 50573], b2 = p[f + 50574], b3 = p[f + 50575];
-      for (let oy = 0; oy < 1; oy++) {
-        const xr = xb + oy * 5;
-        const yr = yb + f + oy;
-        for (let ox = 0; ox < 1; ox++) {
-          const xi = xr + ox;
-          let s0 = b0, s1 = b1, s2 = b2, s3 = b3;
-          for (let c = 0; c < 16; c++) {
-            const xc = xi + c * 25, wc = wf + c * 25;
-            let v = 0;
-            v = x[xc]; s0 += v * p[wc]; s1 += v * p[wc + 400]; s2 += v * p[wc + 800]; s3 += v * p[wc + 1200];
-            v = x[xc + 1]; s0 += v * p[wc + 1]; s1 += v * p[wc + 401]; s2 += v * p[wc + 801]; s3 += v * p[wc + 1201];
-            v = x[xc + 2]; s0 += v * p[wc + 2]; s1 += v * p[wc + 402]; s2 += v * p[wc + 802]; s3 += v * p[wc + 1202];
-            v = x[xc + 3]; s0 += v * p[wc + 3]; s1 += v * p[wc + 403]; s2 += v * p[wc + 803]; s3 += v * p[wc + 1203];
-            v = x[xc + 4]; s0 += v * p[wc + 4]; s1 += v * p[wc + 404]; s2 += v * p[wc + 804]; s3 += v * p[wc + 1204];
-            v = x[xc + 5]; s0 += v * p[wc + 5]; s1 += v * p[wc + 405]; s2 += v * p[wc + 805]; s3 += v * p[wc + 1205];
-            v = x[xc + 6]; s0 += v * p[wc + 6]; s1 += v * p[wc + 406]; s2 += v * p[wc + 806]; s3 += v * p[wc + 1206];
-            v = x[xc + 7]; s0 += v * p[wc + 7]; s1 += v * p[wc + 407]; s2 += v * p[wc + 807]; s3 += v * p[wc + 1207];
-            v = x[xc + 8]; s0 += v * p[wc + 8]; s1 += v * p[wc + 408]; s2 += v * p[wc + 808]; s3 += v * p[wc + 1208];
-            v = x[xc + 9]; s0 += v * p[wc + 9]; s1 += v * p[wc + 409]; s2 += v * p[wc + 809]; s3 += v * p[wc + 1209];
-            v = x[xc + 10]; s0 += v * p[wc + 10]; s1 += v * p[wc + 410]; s2 += v * p[wc + 810]; s3 += v * p[wc + 1210];
-            v = x[xc + 11]; s0 += v * p[wc + 11]; s1 += v * p[wc + 411]; s2 += v * p[wc + 811]; s3 += v * p[wc + 1211];
-            v = x[xc + 12]; s0 += v * p[wc + 12]; s1 += v * p[wc + 412]; s2 += v * p[wc + 812]; s3 += v * p[wc + 1212];
-            v = x[xc + 13]; s0 += v * p[wc + 13]; s1 += v * p[wc + 413]; s2 += v * p[wc + 813]; s3 += v * p[wc + 1213];
-            v = x[xc + 14]; s0 += v * p[wc + 14]; s1 += v * p[wc + 414]; s2 += v * p[wc + 814]; s3 += v * p[wc + 1214];
-            v = x[xc + 15]; s0 += v * p[wc + 15]; s1 += v * p[wc + 415]; s2 += v * p[wc + 815]; s3 += v * p[wc + 1215];
-            v = x[xc + 16]; s0 += v * p[wc + 16]; s1 += v * p[wc + 416]; s2 += v * p[wc + 816]; s3 += v * p[wc + 1216];
-            v = x[xc + 17]; s0 += v * p[wc + 17]; s1 += v * p[wc + 417]; s2 += v * p[wc + 817]; s3 += v * p[wc + 1217];
-            v = x[xc + 18]; s0 += v * p[wc + 18]; s1 += v * p[wc + 418]; s2 += v * p[wc + 818]; s3 += v * p[wc + 1218];
-            v = x[xc + 19]; s0 += v * p[wc + 19]; s1 += v * p[wc + 419]; s2 += v * p[wc + 819]; s3 += v * p[wc + 1219];
-            v = x[xc + 20]; s0 += v * p[wc + 20]; s1 += v * p[wc + 420]; s2 += v * p[wc + 820]; s3 += v * p[wc + 1220];
-            v = x[xc + 21]; s0 += v * p[wc + 21]; s1 += v * p[wc + 421]; s2 += v * p[wc + 821]; s3 += v * p[wc + 1221];
-            v = x[xc + 22]; s0 += v * p[wc + 22]; s1 += v * p[wc + 422]; s2 += v * p[wc + 822]; s3 += v * p[wc + 1222];
-            v = x[xc + 23]; s0 += v * p[wc + 23]; s1 += v * p[wc + 423]; s2 += v * p[wc + 823]; s3 += v * p[wc + 1223];
-            v = x[xc + 24]; s0 += v * p[wc + 24]; s1 += v * p[wc + 424]; s2 += v * p[wc + 824]; s3 += v * p[wc + 1224];
-          }
-          y[yr + ox] = s0 < 0 ? 0 : s0;
-          y[yr + ox + 1] = s1 < 0 ? 0 : s1;
-          y[yr + ox + 2] = s2 < 0 ? 0 : s2;
-          y[yr + ox + 3] = s3 < 0 ? 0 : s3;
-        }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const x0 = b * 400, x1 = b * 400 + 400, x2 = b * 400 + 800, x3 = b * 400 + 1200, yb = b * 120;
+    for (let o = 0; o < 120; o += 4) {
+      const wo = o * 400 + 2572;
+      let s0_0 = p[o + 50572], s0_1 = p[o + 50572], s0_2 = p[o + 50572], s0_3 = p[o + 50572], s1_0 = p[o + 50573], s1_1 = p[o + 50573], s1_2 = p[o + 50573], s1_3 = p[o + 50573], s2_0 = p[o + 50574], s2_1 = p[o + 50574], s2_2 = p[o + 50574], s2_3 = p[o + 50574], s3_0 = p[o + 50575], s3_1 = p[o + 50575], s3_2 = p[o + 50575], s3_3 = p[o + 50575];
+      for (let i = 0; i < 400; i++) {
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 400]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; t = p[wo + i + 800]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; t = p[wo + i + 1200]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t;
       }
+      y[yb + o] = s0_0 < 0 ? 0 : s0_0; y[yb + o + 1] = s1_0 < 0 ? 0 : s1_0; y[yb + o + 2] = s2_0 < 0 ? 0 : s2_0; y[yb + o + 3] = s3_0 < 0 ? 0 : s3_0;
+      y[yb + o + 120] = s0_1 < 0 ? 0 : s0_1; y[yb + o + 121] = s1_1 < 0 ? 0 : s1_1; y[yb + o + 122] = s2_1 < 0 ? 0 : s2_1; y[yb + o + 123] = s3_1 < 0 ? 0 : s3_1;
+      y[yb + o + 240] = s0_2 < 0 ? 0 : s0_2; y[yb + o + 241] = s1_2 < 0 ? 0 : s1_2; y[yb + o + 242] = s2_2 < 0 ? 0 : s2_2; y[yb + o + 243] = s3_2 < 0 ? 0 : s3_2;
+      y[yb + o + 360] = s0_3 < 0 ? 0 : s0_3; y[yb + o + 361] = s1_3 < 0 ? 0 : s1_3; y[yb + o + 362] = s2_3 < 0 ? 0 : s2_3; y[yb + o + 363] = s3_3 < 0 ? 0 : s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const x0 = b * 400, yb = b * 120;
+    for (let o = 0; o < 120; o += 8) {
+      const wo = o * 400 + 2572;
+      let s0 = p[o + 50572], s1 = p[o + 50573], s2 = p[o + 50574], s3 = p[o + 50575], s4 = p[o + 50576], s5 = p[o + 50577], s6 = p[o + 50578], s7 = p[o + 50579];
+      for (let i = 0; i < 400; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 400]; s1 += v0 * t; t = p[wo + i + 800]; s2 += v0 * t; t = p[wo + i + 1200]; s3 += v0 * t; t = p[wo + i + 1600]; s4 += v0 * t; t = p[wo + i + 2000]; s5 += v0 * t; t = p[wo + i + 2400]; s6 += v0 * t; t = p[wo + i + 2800]; s7 += v0 * t;
+      }
+      y[yb + o] = s0 < 0 ? 0 : s0; y[yb + o + 1] = s1 < 0 ? 0 : s1; y[yb + o + 2] = s2 < 0 ? 0 : s2; y[yb + o + 3] = s3 < 0 ? 0 : s3; y[yb + o + 4] = s4 < 0 ? 0 : s4; y[yb + o + 5] = s5 < 0 ? 0 : s5; y[yb + o + 6] = s6 < 0 ? 0 : s6; y[yb + o + 7] = s7 < 0 ? 0 : s7;
     }
   }
 }
 
 /**
- * c5 backward, dz = dy * relu'(y) (120x1x1):
- * db: sums of dz; dw: correlation of the input (16x5x5) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel, computed as the equivalent scatter (a gather would mostly multiply padding).
+ * c5 (conv: its 5x5 window covers the whole 16x5x5 input, so it is a dense layer) backward, parameters: dz = dy * relu'(y), in place; db = sum_b dz; dW[o][i] = sum_b dz[b,o] x[b,i],
+ * 4 output(s) x 4 input(s) per pass.
  */
-function c5_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a4, dz = ws.g0, dx = ws.g1, y = ws.a5, n = ws.batch;
+function c5_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a4, dz = ws.g0, y = ws.a5, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 120; i++) {
     const v = y[i];
     dz[i] = v > 0 ? dz[i] : 0;
   }
-  // bias gradient: sums of the error map
-  for (let f = 0; f < 120; f++) {
+  // bias gradient
+  for (let o = 0; o < 120; o++) {
     let s = 0;
     for (let b = 0; b < n; b++) {
-      const o = b * 120 + f;
-      for (let i = 0; i < 1; i++) {
-        s += dz[o + i];
+      s += dz[b * 120 + o];
+    }
+    grad[o + 50572] = s;
+  }
+  if (n === 1) {
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    for (let o = 0, wo = 2572; o < 120; o++, wo += 400) {
+      const e = dz[o];
+      if (e === 0) {
+        grad.fill(0, wo, wo + 400);
+        continue;
+      }
+      for (let i = 0; i < 400; i++) {
+        grad[wo + i] = e * x[i];
       }
     }
-    grad[f + 50572] = s;
+    return;
   }
-  // weight gradient: correlation of the input with the error map, 1 filter(s) x 5x5 taps per pass
-  for (let f = 0; f < 120; f++) {
-    for (let c = 0; c < 16; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0, a0_4 = 0;
-      let a0_5 = 0, a0_6 = 0, a0_7 = 0, a0_8 = 0, a0_9 = 0;
-      let a0_10 = 0, a0_11 = 0, a0_12 = 0, a0_13 = 0, a0_14 = 0;
-      let a0_15 = 0, a0_16 = 0, a0_17 = 0, a0_18 = 0, a0_19 = 0;
-      let a0_20 = 0, a0_21 = 0, a0_22 = 0, a0_23 = 0, a0_24 = 0;
+  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
+  for (let o = 0; o < 120; o += 4) {
+    for (let i = 0; i < 400; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      let a2_0 = 0, a2_1 = 0, a2_2 = 0, a2_3 = 0;
+      let a3_0 = 0, a3_1 = 0, a3_2 = 0, a3_3 = 0;
       for (let b = 0; b < n; b++) {
-        const xc = b * 400 + c * 25, gf = b * 120 + f;
-        for (let oy = 0; oy < 1; oy++) {
-          const xr = xc + oy * 5, gr = gf + oy;
-          for (let ox = 0; ox < 1; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v;
-            v = x[xi + 1]; a0_1 += e0 * v;
-            v = x[xi + 2]; a0_2 += e0 * v;
-            v = x[xi + 3]; a0_3 += e0 * v;
-            v = x[xi + 4]; a0_4 += e0 * v;
-            v = x[xi + 5]; a0_5 += e0 * v;
-            v = x[xi + 6]; a0_6 += e0 * v;
-            v = x[xi + 7]; a0_7 += e0 * v;
-            v = x[xi + 8]; a0_8 += e0 * v;
-            v = x[xi + 9]; a0_9 += e0 * v;
-            v = x[xi + 10]; a0_10 += e0 * v;
-            v = x[xi + 11]; a0_11 += e0 * v;
-            v = x[xi + 12]; a0_12 += e0 * v;
-            v = x[xi + 13]; a0_13 += e0 * v;
-            v = x[xi + 14]; a0_14 += e0 * v;
-            v = x[xi + 15]; a0_15 += e0 * v;
-            v = x[xi + 16]; a0_16 += e0 * v;
-            v = x[xi + 17]; a0_17 += e0 * v;
-            v = x[xi + 18]; a0_18 += e0 * v;
-            v = x[xi + 19]; a0_19 += e0 * v;
-            v = x[xi + 20]; a0_20 += e0 * v;
-            v = x[xi + 21]; a0_21 += e0 * v;
-            v = x[xi + 22]; a0_22 += e0 * v;
-            v = x[xi + 23]; a0_23 += e0 * v;
-            v = x[xi + 24]; a0_24 += e0 * v;
-          }
-        }
+        const e0 = dz[b * 120 + o], e1 = dz[b * 120 + o + 1], e2 = dz[b * 120 + o + 2], e3 = dz[b * 120 + o + 3], xi = b * 400 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; a2_0 += e2 * v0; a3_0 += e3 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; a2_1 += e2 * v1; a3_1 += e3 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; a2_2 += e2 * v2; a3_2 += e3 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3; a2_3 += e2 * v3; a3_3 += e3 * v3;
       }
-      grad[f * 400 + c * 25 + 2572] = a0_0; grad[f * 400 + c * 25 + 2573] = a0_1; grad[f * 400 + c * 25 + 2574] = a0_2; grad[f * 400 + c * 25 + 2575] = a0_3; grad[f * 400 + c * 25 + 2576] = a0_4;
-      grad[f * 400 + c * 25 + 2577] = a0_5; grad[f * 400 + c * 25 + 2578] = a0_6; grad[f * 400 + c * 25 + 2579] = a0_7; grad[f * 400 + c * 25 + 2580] = a0_8; grad[f * 400 + c * 25 + 2581] = a0_9;
-      grad[f * 400 + c * 25 + 2582] = a0_10; grad[f * 400 + c * 25 + 2583] = a0_11; grad[f * 400 + c * 25 + 2584] = a0_12; grad[f * 400 + c * 25 + 2585] = a0_13; grad[f * 400 + c * 25 + 2586] = a0_14;
-      grad[f * 400 + c * 25 + 2587] = a0_15; grad[f * 400 + c * 25 + 2588] = a0_16; grad[f * 400 + c * 25 + 2589] = a0_17; grad[f * 400 + c * 25 + 2590] = a0_18; grad[f * 400 + c * 25 + 2591] = a0_19;
-      grad[f * 400 + c * 25 + 2592] = a0_20; grad[f * 400 + c * 25 + 2593] = a0_21; grad[f * 400 + c * 25 + 2594] = a0_22; grad[f * 400 + c * 25 + 2595] = a0_23; grad[f * 400 + c * 25 + 2596] = a0_24;
+      grad[o * 400 + i + 2572] = a0_0; grad[o * 400 + i + 2573] = a0_1; grad[o * 400 + i + 2574] = a0_2; grad[o * 400 + i + 2575] = a0_3;
+      grad[o * 400 + i + 2972] = a1_0; grad[o * 400 + i + 2973] = a1_1; grad[o * 400 + i + 2974] = a1_2; grad[o * 400 + i + 2975] = a1_3;
+      grad[o * 400 + i + 3372] = a2_0; grad[o * 400 + i + 3373] = a2_1; grad[o * 400 + i + 3374] = a2_2; grad[o * 400 + i + 3375] = a2_3;
+      grad[o * 400 + i + 3772] = a3_0; grad[o * 400 + i + 3773] = a3_1; grad[o * 400 + i + 3774] = a3_2; grad[o * 400 + i + 3775] = a3_3;
     }
   }
-  // input gradient: the scatter equivalent to the full correlation of dz with the 180-degree-rotated kernel
-  dx.fill(0, 0, n * 400);
-  for (let b = 0; b < n; b++) {
-    const db = b * 400, gb = b * 120;
-    for (let c = 0; c < 16; c++) {
-      const dc = db + c * 25, wc = c * 25 + 2572;
-      for (let oy = 0; oy < 1; oy++) {
-        const xr = dc + oy * 5, gr = gb + oy;
-        for (let ox = 0; ox < 1; ox++) {
-          const xi = xr + ox;
-          let t0_0 = 0, t0_1 = 0, t0_2 = 0, t0_3 = 0, t0_4 = 0;
-          let t0_5 = 0, t0_6 = 0, t0_7 = 0, t0_8 = 0, t0_9 = 0;
-          let t0_10 = 0, t0_11 = 0, t0_12 = 0, t0_13 = 0, t0_14 = 0;
-          let t0_15 = 0, t0_16 = 0, t0_17 = 0, t0_18 = 0, t0_19 = 0;
-          let t0_20 = 0, t0_21 = 0, t0_22 = 0, t0_23 = 0, t0_24 = 0;
-          for (let f = 0, gf = gr + ox, wf = wc; f < 120; f++, gf += 1, wf += 400) {
-            const v = dz[gf];
-            t0_0 += v * p[wf]; t0_1 += v * p[wf + 1]; t0_2 += v * p[wf + 2]; t0_3 += v * p[wf + 3]; t0_4 += v * p[wf + 4];
-            t0_5 += v * p[wf + 5]; t0_6 += v * p[wf + 6]; t0_7 += v * p[wf + 7]; t0_8 += v * p[wf + 8]; t0_9 += v * p[wf + 9];
-            t0_10 += v * p[wf + 10]; t0_11 += v * p[wf + 11]; t0_12 += v * p[wf + 12]; t0_13 += v * p[wf + 13]; t0_14 += v * p[wf + 14];
-            t0_15 += v * p[wf + 15]; t0_16 += v * p[wf + 16]; t0_17 += v * p[wf + 17]; t0_18 += v * p[wf + 18]; t0_19 += v * p[wf + 19];
-            t0_20 += v * p[wf + 20]; t0_21 += v * p[wf + 21]; t0_22 += v * p[wf + 22]; t0_23 += v * p[wf + 23]; t0_24 += v * p[wf + 24];
-          }
-          dx[xi] += t0_0; dx[xi + 1] += t0_1; dx[xi + 2] += t0_2; dx[xi + 3] += t0_3; dx[xi + 4] += t0_4;
-          dx[xi + 5] += t0_5; dx[xi + 6] += t0_6; dx[xi + 7] += t0_7; dx[xi + 8] += t0_8; dx[xi + 9] += t0_9;
-          dx[xi + 10] += t0_10; dx[xi + 11] += t0_11; dx[xi + 12] += t0_12; dx[xi + 13] += t0_13; dx[xi + 14] += t0_14;
-          dx[xi + 15] += t0_15; dx[xi + 16] += t0_16; dx[xi + 17] += t0_17; dx[xi + 18] += t0_18; dx[xi + 19] += t0_19;
-          dx[xi + 20] += t0_20; dx[xi + 21] += t0_21; dx[xi + 22] += t0_22; dx[xi + 23] += t0_23; dx[xi + 24] += t0_24;
-        }
+}
+
+/** c5 (conv: its 5x5 window covers the whole 16x5x5 input, so it is a dense layer) backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), 4 input(s) x 4 sample(s) per pass. */
+function c5_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, n = ws.batch;
+  if (n === 1) {
+    // one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0
+    dx.fill(0, 0, 400);
+    for (let o = 0, wo = 2572; o < 120; o++, wo += 400) {
+      const e = dz[o];
+      if (e === 0) continue;
+      for (let i = 0; i < 400; i++) {
+        dx[i] += e * p[wo + i];
       }
+    }
+    return;
+  }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const gb = b * 120, xb = b * 400;
+    for (let i = 0; i < 400; i += 4) {
+      let s0_0 = 0, s0_1 = 0, s0_2 = 0, s0_3 = 0, s1_0 = 0, s1_1 = 0, s1_2 = 0, s1_3 = 0, s2_0 = 0, s2_1 = 0, s2_2 = 0, s2_3 = 0, s3_0 = 0, s3_1 = 0, s3_2 = 0, s3_3 = 0;
+      for (let o = 0, wi = i + 2572; o < 120; o++, wi += 400) {
+        const e0 = dz[gb + o]; const e1 = dz[gb + o + 120]; const e2 = dz[gb + o + 240]; const e3 = dz[gb + o + 360]; let t = p[wi]; s0_0 += e0 * t; s0_1 += e1 * t; s0_2 += e2 * t; s0_3 += e3 * t; t = p[wi + 1]; s1_0 += e0 * t; s1_1 += e1 * t; s1_2 += e2 * t; s1_3 += e3 * t; t = p[wi + 2]; s2_0 += e0 * t; s2_1 += e1 * t; s2_2 += e2 * t; s2_3 += e3 * t; t = p[wi + 3]; s3_0 += e0 * t; s3_1 += e1 * t; s3_2 += e2 * t; s3_3 += e3 * t;
+      }
+      dx[xb + i] = s0_0; dx[xb + i + 1] = s1_0; dx[xb + i + 2] = s2_0; dx[xb + i + 3] = s3_0;
+      dx[xb + i + 400] = s0_1; dx[xb + i + 401] = s1_1; dx[xb + i + 402] = s2_1; dx[xb + i + 403] = s3_1;
+      dx[xb + i + 800] = s0_2; dx[xb + i + 801] = s1_2; dx[xb + i + 802] = s2_2; dx[xb + i + 803] = s3_2;
+      dx[xb + i + 1200] = s0_3; dx[xb + i + 1201] = s1_3; dx[xb + i + 1202] = s2_3; dx[xb + i + 1203] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const gb = b * 120, xb = b * 400;
+    for (let i = 0; i < 400; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0, wi = i + 2572; o < 120; o++, wi += 400) {
+        const e0 = dz[gb + o]; let t = p[wi]; s0 += e0 * t; t = p[wi + 1]; s1 += e0 * t; t = p[wi + 2]; s2 += e0 * t; t = p[wi + 3]; s3 += e0 * t;
+      }
+      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3;
     }
   }
 }
 
 // ---- f6 + relu4 ----
 
-/** f6 forward: y = W x + b, then relu (fused); 120 -> 84, W [84][120] at p[50692], b at p[60772]; 4 output(s) per pass. */
+/**
+ * f6 forward: y = W x + b, then relu (fused); 120 -> 84, W [84][120] at p[50692], b at p[60772];
+ * 4 output(s) x 4 sample(s) per pass; 8 output(s) per pass for a sample on its own.
+ */
 function f6_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a5, y = ws.a6, n = ws.batch;
-  for (let b = 0; b < n; b++) {
-    const xb = b * 120, yb = b * 84;
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const x0 = b * 120, x1 = b * 120 + 120, x2 = b * 120 + 240, x3 = b * 120 + 360, yb = b * 84;
     for (let o = 0; o < 84; o += 4) {
       const wo = o * 120 + 50692;
-      let s0 = p[o + 60772], s1 = p[o + 60773], s2 = p[o + 60774], s3 = p[o + 60775];
+      let s0_0 = p[o + 60772], s0_1 = p[o + 60772], s0_2 = p[o + 60772], s0_3 = p[o + 60772], s1_0 = p[o + 60773], s1_1 = p[o + 60773], s1_2 = p[o + 60773], s1_3 = p[o + 60773], s2_0 = p[o + 60774], s2_1 = p[o + 60774], s2_2 = p[o + 60774], s2_3 = p[o + 60774], s3_0 = p[o + 60775], s3_1 = p[o + 60775], s3_2 = p[o + 60775], s3_3 = p[o + 60775];
       for (let i = 0; i < 120; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 120]; s2 += v * p[wo + i + 240]; s3 += v * p[wo + i + 360];
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 120]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; t = p[wo + i + 240]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; t = p[wo + i + 360]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t;
       }
-      y[yb + o] = s0 < 0 ? 0 : s0;
-      y[yb + o + 1] = s1 < 0 ? 0 : s1;
-      y[yb + o + 2] = s2 < 0 ? 0 : s2;
-      y[yb + o + 3] = s3 < 0 ? 0 : s3;
+      y[yb + o] = s0_0 < 0 ? 0 : s0_0; y[yb + o + 1] = s1_0 < 0 ? 0 : s1_0; y[yb + o + 2] = s2_0 < 0 ? 0 : s2_0; y[yb + o + 3] = s3_0 < 0 ? 0 : s3_0;
+      y[yb + o + 84] = s0_1 < 0 ? 0 : s0_1; y[yb + o + 85] = s1_1 < 0 ? 0 : s1_1; y[yb + o + 86] = s2_1 < 0 ? 0 : s2_1; y[yb + o + 87] = s3_1 < 0 ? 0 : s3_1;
+      y[yb + o + 168] = s0_2 < 0 ? 0 : s0_2; y[yb + o + 169] = s1_2 < 0 ? 0 : s1_2; y[yb + o + 170] = s2_2 < 0 ? 0 : s2_2; y[yb + o + 171] = s3_2 < 0 ? 0 : s3_2;
+      y[yb + o + 252] = s0_3 < 0 ? 0 : s0_3; y[yb + o + 253] = s1_3 < 0 ? 0 : s1_3; y[yb + o + 254] = s2_3 < 0 ? 0 : s2_3; y[yb + o + 255] = s3_3 < 0 ? 0 : s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const x0 = b * 120, yb = b * 84;
+    for (let o = 0; o < 80; o += 8) {
+      const wo = o * 120 + 50692;
+      let s0 = p[o + 60772], s1 = p[o + 60773], s2 = p[o + 60774], s3 = p[o + 60775], s4 = p[o + 60776], s5 = p[o + 60777], s6 = p[o + 60778], s7 = p[o + 60779];
+      for (let i = 0; i < 120; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 120]; s1 += v0 * t; t = p[wo + i + 240]; s2 += v0 * t; t = p[wo + i + 360]; s3 += v0 * t; t = p[wo + i + 480]; s4 += v0 * t; t = p[wo + i + 600]; s5 += v0 * t; t = p[wo + i + 720]; s6 += v0 * t; t = p[wo + i + 840]; s7 += v0 * t;
+      }
+      y[yb + o] = s0 < 0 ? 0 : s0; y[yb + o + 1] = s1 < 0 ? 0 : s1; y[yb + o + 2] = s2 < 0 ? 0 : s2; y[yb + o + 3] = s3 < 0 ? 0 : s3; y[yb + o + 4] = s4 < 0 ? 0 : s4; y[yb + o + 5] = s5 < 0 ? 0 : s5; y[yb + o + 6] = s6 < 0 ? 0 : s6; y[yb + o + 7] = s7 < 0 ? 0 : s7;
+    }
+    {
+      const wo = 60292;
+      let s0 = p[60852], s1 = p[60853], s2 = p[60854], s3 = p[60855];
+      for (let i = 0; i < 120; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 120]; s1 += v0 * t; t = p[wo + i + 240]; s2 += v0 * t; t = p[wo + i + 360]; s3 += v0 * t;
+      }
+      y[yb + 80] = s0 < 0 ? 0 : s0; y[yb + 81] = s1 < 0 ? 0 : s1; y[yb + 82] = s2 < 0 ? 0 : s2; y[yb + 83] = s3 < 0 ? 0 : s3;
     }
   }
 }
 
-/** f6 backward: dz = dy * relu'(y); db, dW into grad; dx = W^T dz; 8 column(s) of W per pass. */
-function f6_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a5, dz = ws.g1, dx = ws.g0, y = ws.a6, n = ws.batch;
+/**
+ * f6 backward, parameters: dz = dy * relu'(y), in place; db = sum_b dz; dW[o][i] = sum_b dz[b,o] x[b,i],
+ * 4 output(s) x 4 input(s) per pass.
+ */
+function f6_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a5, dz = ws.g1, y = ws.a6, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 84; i++) {
     const v = y[i];
@@ -929,64 +789,141 @@ function f6_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[o + 60772] = s;
   }
-  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
-  for (let o = 0; o < 84; o++) {
-    const wo = o * 120 + 50692;
-    for (let i = 0; i < 120; i += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let b = 0; b < n; b++) {
-        const e = dz[b * 84 + o], xi = b * 120 + i;
-        a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7];
+  if (n === 1) {
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    for (let o = 0, wo = 50692; o < 84; o++, wo += 120) {
+      const e = dz[o];
+      if (e === 0) {
+        grad.fill(0, wo, wo + 120);
+        continue;
       }
-      grad[wo + i] = a0; grad[wo + i + 1] = a1; grad[wo + i + 2] = a2; grad[wo + i + 3] = a3; grad[wo + i + 4] = a4; grad[wo + i + 5] = a5; grad[wo + i + 6] = a6; grad[wo + i + 7] = a7;
+      for (let i = 0; i < 120; i++) {
+        grad[wo + i] = e * x[i];
+      }
+    }
+    return;
+  }
+  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
+  for (let o = 0; o < 84; o += 4) {
+    for (let i = 0; i < 120; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      let a2_0 = 0, a2_1 = 0, a2_2 = 0, a2_3 = 0;
+      let a3_0 = 0, a3_1 = 0, a3_2 = 0, a3_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 84 + o], e1 = dz[b * 84 + o + 1], e2 = dz[b * 84 + o + 2], e3 = dz[b * 84 + o + 3], xi = b * 120 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; a2_0 += e2 * v0; a3_0 += e3 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; a2_1 += e2 * v1; a3_1 += e3 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; a2_2 += e2 * v2; a3_2 += e3 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3; a2_3 += e2 * v3; a3_3 += e3 * v3;
+      }
+      grad[o * 120 + i + 50692] = a0_0; grad[o * 120 + i + 50693] = a0_1; grad[o * 120 + i + 50694] = a0_2; grad[o * 120 + i + 50695] = a0_3;
+      grad[o * 120 + i + 50812] = a1_0; grad[o * 120 + i + 50813] = a1_1; grad[o * 120 + i + 50814] = a1_2; grad[o * 120 + i + 50815] = a1_3;
+      grad[o * 120 + i + 50932] = a2_0; grad[o * 120 + i + 50933] = a2_1; grad[o * 120 + i + 50934] = a2_2; grad[o * 120 + i + 50935] = a2_3;
+      grad[o * 120 + i + 51052] = a3_0; grad[o * 120 + i + 51053] = a3_1; grad[o * 120 + i + 51054] = a3_2; grad[o * 120 + i + 51055] = a3_3;
     }
   }
-  // input gradient: dx = W^T dz
-  for (let b = 0; b < n; b++) {
-    const gb = b * 84, xb = b * 120;
-    for (let i = 0; i < 120; i += 8) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-      for (let o = 0, wi = i + 50692; o < 84; o++, wi += 120) {
-        const e = dz[gb + o]; s0 += e * p[wi]; s1 += e * p[wi + 1]; s2 += e * p[wi + 2]; s3 += e * p[wi + 3]; s4 += e * p[wi + 4]; s5 += e * p[wi + 5]; s6 += e * p[wi + 6]; s7 += e * p[wi + 7];
+}
+
+/** f6 backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), 4 input(s) x 4 sample(s) per pass. */
+function f6_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, n = ws.batch;
+  if (n === 1) {
+    // one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0
+    dx.fill(0, 0, 120);
+    for (let o = 0, wo = 50692; o < 84; o++, wo += 120) {
+      const e = dz[o];
+      if (e === 0) continue;
+      for (let i = 0; i < 120; i++) {
+        dx[i] += e * p[wo + i];
       }
-      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3; dx[xb + i + 4] = s4; dx[xb + i + 5] = s5; dx[xb + i + 6] = s6; dx[xb + i + 7] = s7;
+    }
+    return;
+  }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const gb = b * 84, xb = b * 120;
+    for (let i = 0; i < 120; i += 4) {
+      let s0_0 = 0, s0_1 = 0, s0_2 = 0, s0_3 = 0, s1_0 = 0, s1_1 = 0, s1_2 = 0, s1_3 = 0, s2_0 = 0, s2_1 = 0, s2_2 = 0, s2_3 = 0, s3_0 = 0, s3_1 = 0, s3_2 = 0, s3_3 = 0;
+      for (let o = 0, wi = i + 50692; o < 84; o++, wi += 120) {
+        const e0 = dz[gb + o]; const e1 = dz[gb + o + 84]; const e2 = dz[gb + o + 168]; const e3 = dz[gb + o + 252]; let t = p[wi]; s0_0 += e0 * t; s0_1 += e1 * t; s0_2 += e2 * t; s0_3 += e3 * t; t = p[wi + 1]; s1_0 += e0 * t; s1_1 += e1 * t; s1_2 += e2 * t; s1_3 += e3 * t; t = p[wi + 2]; s2_0 += e0 * t; s2_1 += e1 * t; s2_2 += e2 * t; s2_3 += e3 * t; t = p[wi + 3]; s3_0 += e0 * t; s3_1 += e1 * t; s3_2 += e2 * t; s3_3 += e3 * t;
+      }
+      dx[xb + i] = s0_0; dx[xb + i + 1] = s1_0; dx[xb + i + 2] = s2_0; dx[xb + i + 3] = s3_0;
+      dx[xb + i + 120] = s0_1; dx[xb + i + 121] = s1_1; dx[xb + i + 122] = s2_1; dx[xb + i + 123] = s3_1;
+      dx[xb + i + 240] = s0_2; dx[xb + i + 241] = s1_2; dx[xb + i + 242] = s2_2; dx[xb + i + 243] = s3_2;
+      dx[xb + i + 360] = s0_3; dx[xb + i + 361] = s1_3; dx[xb + i + 362] = s2_3; dx[xb + i + 363] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const gb = b * 84, xb = b * 120;
+    for (let i = 0; i < 120; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0, wi = i + 50692; o < 84; o++, wi += 120) {
+        const e0 = dz[gb + o]; let t = p[wi]; s0 += e0 * t; t = p[wi + 1]; s1 += e0 * t; t = p[wi + 2]; s2 += e0 * t; t = p[wi + 3]; s3 += e0 * t;
+      }
+      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3;
     }
   }
 }
 
 // ---- out ----
 
-/** out forward: y = W x + b; 84 -> 10, W [10][84] at p[60856], b at p[61696]; 4 output(s) per pass. */
+/**
+ * out forward: y = W x + b; 84 -> 10, W [10][84] at p[60856], b at p[61696];
+ * 4 output(s) x 4 sample(s) per pass; 8 output(s) per pass for a sample on its own.
+ */
 function out_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a6, y = ws.a7, n = ws.batch;
-  for (let b = 0; b < n; b++) {
-    const xb = b * 84, yb = b * 10;
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const x0 = b * 84, x1 = b * 84 + 84, x2 = b * 84 + 168, x3 = b * 84 + 252, yb = b * 10;
     for (let o = 0; o < 8; o += 4) {
       const wo = o * 84 + 60856;
-      let s0 = p[o + 61696], s1 = p[o + 61697], s2 = p[o + 61698], s3 = p[o + 61699];
+      let s0_0 = p[o + 61696], s0_1 = p[o + 61696], s0_2 = p[o + 61696], s0_3 = p[o + 61696], s1_0 = p[o + 61697], s1_1 = p[o + 61697], s1_2 = p[o + 61697], s1_3 = p[o + 61697], s2_0 = p[o + 61698], s2_1 = p[o + 61698], s2_2 = p[o + 61698], s2_3 = p[o + 61698], s3_0 = p[o + 61699], s3_1 = p[o + 61699], s3_2 = p[o + 61699], s3_3 = p[o + 61699];
       for (let i = 0; i < 84; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 84]; s2 += v * p[wo + i + 168]; s3 += v * p[wo + i + 252];
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 84]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; t = p[wo + i + 168]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; t = p[wo + i + 252]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t;
       }
-      y[yb + o] = s0;
-      y[yb + o + 1] = s1;
-      y[yb + o + 2] = s2;
-      y[yb + o + 3] = s3;
+      y[yb + o] = s0_0; y[yb + o + 1] = s1_0; y[yb + o + 2] = s2_0; y[yb + o + 3] = s3_0;
+      y[yb + o + 10] = s0_1; y[yb + o + 11] = s1_1; y[yb + o + 12] = s2_1; y[yb + o + 13] = s3_1;
+      y[yb + o + 20] = s0_2; y[yb + o + 21] = s1_2; y[yb + o + 22] = s2_2; y[yb + o + 23] = s3_2;
+      y[yb + o + 30] = s0_3; y[yb + o + 31] = s1_3; y[yb + o + 32] = s2_3; y[yb + o + 33] = s3_3;
+    }
+    {
+      const wo = 61528;
+      let s0_0 = p[61704], s0_1 = p[61704], s0_2 = p[61704], s0_3 = p[61704], s1_0 = p[61705], s1_1 = p[61705], s1_2 = p[61705], s1_3 = p[61705];
+      for (let i = 0; i < 84; i++) {
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 84]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t;
+      }
+      y[yb + 8] = s0_0; y[yb + 9] = s1_0;
+      y[yb + 18] = s0_1; y[yb + 19] = s1_1;
+      y[yb + 28] = s0_2; y[yb + 29] = s1_2;
+      y[yb + 38] = s0_3; y[yb + 39] = s1_3;
+    }
+  }
+  for (; b < n; b++) {
+    const x0 = b * 84, yb = b * 10;
+    {
+      const wo = 60856;
+      let s0 = p[61696], s1 = p[61697], s2 = p[61698], s3 = p[61699], s4 = p[61700], s5 = p[61701], s6 = p[61702], s7 = p[61703];
+      for (let i = 0; i < 84; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 84]; s1 += v0 * t; t = p[wo + i + 168]; s2 += v0 * t; t = p[wo + i + 252]; s3 += v0 * t; t = p[wo + i + 336]; s4 += v0 * t; t = p[wo + i + 420]; s5 += v0 * t; t = p[wo + i + 504]; s6 += v0 * t; t = p[wo + i + 588]; s7 += v0 * t;
+      }
+      y[yb] = s0; y[yb + 1] = s1; y[yb + 2] = s2; y[yb + 3] = s3; y[yb + 4] = s4; y[yb + 5] = s5; y[yb + 6] = s6; y[yb + 7] = s7;
     }
     {
       const wo = 61528;
       let s0 = p[61704], s1 = p[61705];
       for (let i = 0; i < 84; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 84];
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 84]; s1 += v0 * t;
       }
-      y[yb + 8] = s0;
-      y[yb + 9] = s1;
+      y[yb + 8] = s0; y[yb + 9] = s1;
     }
   }
 }
 
-/** out backward: dz = dy; db, dW into grad; dx = W^T dz; 8 column(s) of W per pass. */
-function out_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a6, dz = ws.g0, dx = ws.g1, n = ws.batch;
+/**
+ * out backward, parameters: dz = dy, in place; db = sum_b dz; dW[o][i] = sum_b dz[b,o] x[b,i],
+ * 4 output(s) x 4 input(s) per pass.
+ */
+function out_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a6, dz = ws.g0, n = ws.batch;
   // bias gradient
   for (let o = 0; o < 10; o++) {
     let s = 0;
@@ -995,42 +932,88 @@ function out_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[o + 61696] = s;
   }
-  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
-  for (let o = 0; o < 10; o++) {
-    const wo = o * 84 + 60856;
-    for (let i = 0; i < 80; i += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let b = 0; b < n; b++) {
-        const e = dz[b * 10 + o], xi = b * 84 + i;
-        a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7];
+  if (n === 1) {
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    for (let o = 0, wo = 60856; o < 10; o++, wo += 84) {
+      const e = dz[o];
+      if (e === 0) {
+        grad.fill(0, wo, wo + 84);
+        continue;
       }
-      grad[wo + i] = a0; grad[wo + i + 1] = a1; grad[wo + i + 2] = a2; grad[wo + i + 3] = a3; grad[wo + i + 4] = a4; grad[wo + i + 5] = a5; grad[wo + i + 6] = a6; grad[wo + i + 7] = a7;
+      for (let i = 0; i < 84; i++) {
+        grad[wo + i] = e * x[i];
+      }
     }
-    {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    return;
+  }
+  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
+  for (let o = 0; o < 8; o += 4) {
+    for (let i = 0; i < 84; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      let a2_0 = 0, a2_1 = 0, a2_2 = 0, a2_3 = 0;
+      let a3_0 = 0, a3_1 = 0, a3_2 = 0, a3_3 = 0;
       for (let b = 0; b < n; b++) {
-        const e = dz[b * 10 + o], xi = b * 84 + 80;
-        a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3];
+        const e0 = dz[b * 10 + o], e1 = dz[b * 10 + o + 1], e2 = dz[b * 10 + o + 2], e3 = dz[b * 10 + o + 3], xi = b * 84 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; a2_0 += e2 * v0; a3_0 += e3 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; a2_1 += e2 * v1; a3_1 += e3 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; a2_2 += e2 * v2; a3_2 += e3 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3; a2_3 += e2 * v3; a3_3 += e3 * v3;
       }
-      grad[wo + 80] = a0; grad[wo + 81] = a1; grad[wo + 82] = a2; grad[wo + 83] = a3;
+      grad[o * 84 + i + 60856] = a0_0; grad[o * 84 + i + 60857] = a0_1; grad[o * 84 + i + 60858] = a0_2; grad[o * 84 + i + 60859] = a0_3;
+      grad[o * 84 + i + 60940] = a1_0; grad[o * 84 + i + 60941] = a1_1; grad[o * 84 + i + 60942] = a1_2; grad[o * 84 + i + 60943] = a1_3;
+      grad[o * 84 + i + 61024] = a2_0; grad[o * 84 + i + 61025] = a2_1; grad[o * 84 + i + 61026] = a2_2; grad[o * 84 + i + 61027] = a2_3;
+      grad[o * 84 + i + 61108] = a3_0; grad[o * 84 + i + 61109] = a3_1; grad[o * 84 + i + 61110] = a3_2; grad[o * 84 + i + 61111] = a3_3;
     }
   }
-  // input gradient: dx = W^T dz
-  for (let b = 0; b < n; b++) {
-    const gb = b * 10, xb = b * 84;
-    for (let i = 0; i < 80; i += 8) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-      for (let o = 0, wi = i + 60856; o < 10; o++, wi += 84) {
-        const e = dz[gb + o]; s0 += e * p[wi]; s1 += e * p[wi + 1]; s2 += e * p[wi + 2]; s3 += e * p[wi + 3]; s4 += e * p[wi + 4]; s5 += e * p[wi + 5]; s6 += e * p[wi + 6]; s7 += e * p[wi + 7];
+  {
+    for (let i = 0; i < 84; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 10 + 8], e1 = dz[b * 10 + 9], xi = b * 84 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3;
       }
-      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3; dx[xb + i + 4] = s4; dx[xb + i + 5] = s5; dx[xb + i + 6] = s6; dx[xb + i + 7] = s7;
+      grad[672 + i + 60856] = a0_0; grad[672 + i + 60857] = a0_1; grad[672 + i + 60858] = a0_2; grad[672 + i + 60859] = a0_3;
+      grad[672 + i + 60940] = a1_0; grad[672 + i + 60941] = a1_1; grad[672 + i + 60942] = a1_2; grad[672 + i + 60943] = a1_3;
     }
-    {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let o = 0, wi = 60936; o < 10; o++, wi += 84) {
-        const e = dz[gb + o]; s0 += e * p[wi]; s1 += e * p[wi + 1]; s2 += e * p[wi + 2]; s3 += e * p[wi + 3];
+  }
+}
+
+/** out backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), 4 input(s) x 4 sample(s) per pass. */
+function out_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, n = ws.batch;
+  if (n === 1) {
+    // one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0
+    dx.fill(0, 0, 84);
+    for (let o = 0, wo = 60856; o < 10; o++, wo += 84) {
+      const e = dz[o];
+      if (e === 0) continue;
+      for (let i = 0; i < 84; i++) {
+        dx[i] += e * p[wo + i];
       }
-      dx[xb + 80] = s0; dx[xb + 81] = s1; dx[xb + 82] = s2; dx[xb + 83] = s3;
+    }
+    return;
+  }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const gb = b * 10, xb = b * 84;
+    for (let i = 0; i < 84; i += 4) {
+      let s0_0 = 0, s0_1 = 0, s0_2 = 0, s0_3 = 0, s1_0 = 0, s1_1 = 0, s1_2 = 0, s1_3 = 0, s2_0 = 0, s2_1 = 0, s2_2 = 0, s2_3 = 0, s3_0 = 0, s3_1 = 0, s3_2 = 0, s3_3 = 0;
+      for (let o = 0, wi = i + 60856; o < 10; o++, wi += 84) {
+        const e0 = dz[gb + o]; const e1 = dz[gb + o + 10]; const e2 = dz[gb + o + 20]; const e3 = dz[gb + o + 30]; let t = p[wi]; s0_0 += e0 * t; s0_1 += e1 * t; s0_2 += e2 * t; s0_3 += e3 * t; t = p[wi + 1]; s1_0 += e0 * t; s1_1 += e1 * t; s1_2 += e2 * t; s1_3 += e3 * t; t = p[wi + 2]; s2_0 += e0 * t; s2_1 += e1 * t; s2_2 += e2 * t; s2_3 += e3 * t; t = p[wi + 3]; s3_0 += e0 * t; s3_1 += e1 * t; s3_2 += e2 * t; s3_3 += e3 * t;
+      }
+      dx[xb + i] = s0_0; dx[xb + i + 1] = s1_0; dx[xb + i + 2] = s2_0; dx[xb + i + 3] = s3_0;
+      dx[xb + i + 84] = s0_1; dx[xb + i + 85] = s1_1; dx[xb + i + 86] = s2_1; dx[xb + i + 87] = s3_1;
+      dx[xb + i + 168] = s0_2; dx[xb + i + 169] = s1_2; dx[xb + i + 170] = s2_2; dx[xb + i + 171] = s3_2;
+      dx[xb + i + 252] = s0_3; dx[xb + i + 253] = s1_3; dx[xb + i + 254] = s2_3; dx[xb + i + 255] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const gb = b * 10, xb = b * 84;
+    for (let i = 0; i < 84; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0, wi = i + 60856; o < 10; o++, wi += 84) {
+        const e0 = dz[gb + o]; let t = p[wi]; s0 += e0 * t; t = p[wi + 1]; s1 += e0 * t; t = p[wi + 2]; s2 += e0 * t; t = p[wi + 3]; s3 += e0 * t;
+      }
+      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3;
     }
   }
 }
@@ -1091,12 +1074,17 @@ function runForward(p: Float32Array, ws: Workspace, training: boolean): void {
 function runBackward(p: Float32Array, ws: Workspace, grad: Float32Array): void {
   softmax1_bwd(p, ws, grad);
   out_bwd(p, ws, grad);
+  out_bwd_dx(p, ws, grad);
   f6_bwd(p, ws, grad);
+  f6_bwd_dx(p, ws, grad);
   c5_bwd(p, ws, grad);
+  c5_bwd_dx(p, ws, grad);
   s4_bwd(p, ws, grad);
   c3_bwd(p, ws, grad);
+  c3_bwd_dx(p, ws, grad);
   s2_bwd(p, ws, grad);
   c1_bwd(p, ws, grad);
+  c1_bwd_dx(p, ws, grad);
 }
 
 /** Thrown before anything is written: names what was passed, what was expected, and the fix. */
@@ -1136,7 +1124,7 @@ export function forward(params: Float32Array, input: Float32Array, ws: Workspace
 
 /**
  * Backward pass after forward(..., training=true) on the same workspace. Writes dL/dparams into grad
- * (overwritten, not accumulated) and returns dL/dinput (workspace-owned).
+ * (overwritten, not accumulated) and returns dL/dinput (workspace-owned, also ws.dInput).
  */
 export function backward(params: Float32Array, ws: Workspace, dOutput: Float32Array, grad: Float32Array): Float32Array {
   checkWorkspace('backward', ws);
@@ -1183,7 +1171,8 @@ function crossEntropy(ws: Workspace, t: Float32Array): number {
 
 /**
  * Training-mode forward, the cross_entropy loss (mean over the batch) and the backward pass into grad.
- * target: one row per sample.
+ * target: one row per sample. Like a PyTorch input that does not require grad, the input gets no
+ * gradient here (ws.dInput is left as it was): call forward and backward for dL/dinput.
  */
 export function lossAndGrad(params: Float32Array, input: Float32Array, target: Float32Array, grad: Float32Array, ws: Workspace): number {
   checkWorkspace('lossAndGrad', ws);
@@ -1204,11 +1193,16 @@ export function lossAndGrad(params: Float32Array, input: Float32Array, target: F
   const loss = crossEntropy(ws, target);
   // softmax + cross-entropy gave the gradient at the logits: the steps before softmax
   out_bwd(params, ws, grad);
+  out_bwd_dx(params, ws, grad);
   f6_bwd(params, ws, grad);
+  f6_bwd_dx(params, ws, grad);
   c5_bwd(params, ws, grad);
+  c5_bwd_dx(params, ws, grad);
   s4_bwd(params, ws, grad);
   c3_bwd(params, ws, grad);
+  c3_bwd_dx(params, ws, grad);
   s2_bwd(params, ws, grad);
   c1_bwd(params, ws, grad);
+  // (not c1's input gradient: lossAndGrad does not compute dL/dinput)
   return loss;
 }

@@ -6,16 +6,16 @@
 //
 // layer     kind                        output    params     step functions (estimated bytecode)
 // (input)                               1x28x28              copied into ws.a0
-// conv1     conv 32 5x5 pad same (2x2)  32x28x28  832        conv1_fwd 13.0 KB, conv1_bwd 8.8 KB
+// conv1     conv 32 5x5 pad same (2x2)  32x28x28  832        conv1_fwd 5.0 KB, conv1_bwd 4.1 KB, conv1_bwd_dx 2.0 KB
 // relu1     relu                        32x28x28             fused into conv1
 // pool1     maxpool 2x2 stride 2x2      32x14x14             pool1_fwd 0.5 KB, pool1_bwd 0.3 KB
-// conv2     conv 64 5x5 pad same (2x2)  64x14x14  51,264     conv2_fwd 13.0 KB, conv2_bwd 11.2 KB
+// conv2     conv 64 5x5 pad same (2x2)  64x14x14  51,264     conv2_fwd 7.9 KB, conv2_bwd 4.1 KB, conv2_bwd_dx 2.0 KB
 // relu2     relu                        64x14x14             fused into conv2
 // pool2     maxpool 2x2 stride 2x2      64x7x7               pool2_fwd 0.5 KB, pool2_bwd 0.3 KB
-// fc1       dense 1024                  1024      3,212,288  fc1_fwd 0.5 KB, fc1_bwd 1.8 KB
+// fc1       dense 1024                  1024      3,212,288  fc1_fwd 2.7 KB, fc1_bwd 2.1 KB, fc1_bwd_dx 2.3 KB
 // relu3     relu                        1024                 fused into fc1
 // dropout1  dropout 0.5                 1024                 dropout1_fwd 0.5 KB, dropout1_bwd 0.5 KB
-// fc2       dense 10                    10        10,250     fc2_fwd 0.7 KB, fc2_bwd 1.6 KB
+// fc2       dense 10                    10        10,250     fc2_fwd 3.8 KB, fc2_bwd 2.9 KB, fc2_bwd_dx 2.3 KB
 // softmax1  softmax                     10                   softmax1_fwd 0.5 KB, softmax1_bwd 0.5 KB
 //
 // Parameters: one flat vector, weight then bias per layer in file order, PyTorch layouts
@@ -63,9 +63,9 @@ export interface Workspace {
   readonly g0: Float32Array;
   /** gradients, used in turn by the steps, 25088 per sample */
   readonly g1: Float32Array;
-  /** a conv layer's error map, zero-padded, one sample, 32768 */
-  readonly e0: Float32Array;
-  /** dL/dinput after backward() or lossAndGrad(): what backward returns (a view of a gradient buffer) */
+  /** zero-padded copy of one sample's conv input, error map or input gradient, 10368 */
+  readonly s0: Float32Array;
+  /** dL/dinput after backward() (lossAndGrad does not compute it): what backward returns, a view of a gradient buffer */
   readonly dInput: Float32Array;
   /** the dropout masks in layer order (the m* fields above): 0 or 1/(1 - rate) per element */
   readonly dropoutMasks: readonly Float32Array[];
@@ -90,12 +90,12 @@ export function createWorkspace(batch = 1, seed = 0): Workspace {
   const a8 = new Float32Array(batch * 10);
   const g0 = new Float32Array(batch * 6272);
   const g1 = new Float32Array(batch * 25088);
-  const e0 = new Float32Array(32768);
+  const s0 = new Float32Array(10368);
   return {
     model: MODEL,
     batch,
     rng: (seed ^ 0x5bd1e995) | 0,
-    a0, a1, a2, i1, a3, a4, i3, a5, a6, m5, a7, a8, g0, g1, e0,
+    a0, a1, a2, i1, a3, a4, i3, a5, a6, m5, a7, a8, g0, g1, s0,
     dInput: g0.subarray(0, batch * 784),
     dropoutMasks: [m5],
   };
@@ -155,189 +155,78 @@ function uniform(p: Float32Array, from: number, to: number, bound: number, state
 
 // ---- conv1 + relu1 ----
 
-// conv1 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const conv1_fwd_edges: readonly number[] = [0, 2, 0, 28, 26, 28, 0, 28, 2, 26, 0, 2, 2, 26, 26, 28];
 /**
  * conv1 forward: 1x28x28 -> 32x28x28, cross-correlation with 5x5 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 2 + ky, ox - 2 + kx] (zero outside the input)
  * weight [32][1][5][5] at p[0], bias at p[800].
- * Interior rows 2..25, columns 2..25: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function conv1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a0, y = ws.a1, n = ws.batch;
+  const x = ws.a0, y = ws.a1, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 784, yb = b * 25088;
-    for (let f = 0; f < 32; f += 4) {
-      const wf = f * 25;
-      const b0 = p[f + 800], b1 = p[f + 801], b2 = p[f + 802], b3 = p[f + 803];
-      for (let oy = 2; oy < 26; oy++) {
-        const xr = xb + oy * 28 - 58;
-        const yr = yb + f * 784 + oy * 28;
-        for (let ox = 2; ox < 26; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          let v = 0, v1 = 0, wt = 0;
-          v = x[xi]; v1 = x[xi + 1];
-          wt = p[wf]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 25]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 50]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 75]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 1]; v1 = x[xi + 2];
-          wt = p[wf + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 26]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 51]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 76]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 2]; v1 = x[xi + 3];
-          wt = p[wf + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 27]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 52]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 77]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 3]; v1 = x[xi + 4];
-          wt = p[wf + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 28]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 53]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 78]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 4]; v1 = x[xi + 5];
-          wt = p[wf + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 29]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 54]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 79]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 28]; v1 = x[xi + 29];
-          wt = p[wf + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 30]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 55]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 80]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 29]; v1 = x[xi + 30];
-          wt = p[wf + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 31]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 56]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 81]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 30]; v1 = x[xi + 31];
-          wt = p[wf + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 32]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 57]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 82]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 31]; v1 = x[xi + 32];
-          wt = p[wf + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 33]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 58]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 83]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 32]; v1 = x[xi + 33];
-          wt = p[wf + 9]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 34]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 59]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 84]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 56]; v1 = x[xi + 57];
-          wt = p[wf + 10]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 35]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 60]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 85]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 57]; v1 = x[xi + 58];
-          wt = p[wf + 11]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 36]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 61]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 86]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 58]; v1 = x[xi + 59];
-          wt = p[wf + 12]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 37]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 62]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 87]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 59]; v1 = x[xi + 60];
-          wt = p[wf + 13]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 38]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 63]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 88]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 60]; v1 = x[xi + 61];
-          wt = p[wf + 14]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 39]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 64]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 89]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 84]; v1 = x[xi + 85];
-          wt = p[wf + 15]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 40]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 65]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 90]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 85]; v1 = x[xi + 86];
-          wt = p[wf + 16]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 41]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 66]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 91]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 86]; v1 = x[xi + 87];
-          wt = p[wf + 17]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 42]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 67]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 92]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 87]; v1 = x[xi + 88];
-          wt = p[wf + 18]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 43]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 68]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 93]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 88]; v1 = x[xi + 89];
-          wt = p[wf + 19]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 44]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 69]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 94]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 112]; v1 = x[xi + 113];
-          wt = p[wf + 20]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 45]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 70]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 95]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 113]; v1 = x[xi + 114];
-          wt = p[wf + 21]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 46]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 71]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 96]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 114]; v1 = x[xi + 115];
-          wt = p[wf + 22]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 47]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 72]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 97]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 115]; v1 = x[xi + 116];
-          wt = p[wf + 23]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 48]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 73]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 98]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 116]; v1 = x[xi + 117];
-          wt = p[wf + 24]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 49]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 74]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 99]; s3_0 += v * wt; s3_1 += v1 * wt;
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 784] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 785] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 1568] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 1569] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 2352] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 2353] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 2 row(s) above and below, 2 column(s) left and right (32x32 per channel)
+    xp.fill(0, 0, 1024);
+    for (let c = 0; c < 1; c++) {
+      for (let iy = 0; iy < 28; iy++) {
+        const from = xb + c * 784 + iy * 28, to = c * 1024 + iy * 32 + 66;
+        for (let ix = 0; ix < 28; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = conv1_fwd_edges[e], y1 = conv1_fwd_edges[e + 1], x0 = conv1_fwd_edges[e + 2], x1 = conv1_fwd_edges[e + 3];
-      for (let f = 0; f < 32; f++) {
-        const wf = f * 25, yf = yb + f * 784;
-        const bf = p[f + 800];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 2;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 2;
-            let s = bf;
-            for (let c = 0; c < 1; c++) {
-              for (let ky = 0; ky < 5; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 28) continue;
-                const xr = xb + c * 784 + iy * 28;
-                const wr = wf + c * 25 + ky * 5;
-                for (let kx = 0; kx < 5; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 28) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
-            }
-            y[yf + oy * 28 + ox] = s < 0 ? 0 : s;
+    for (let o = 0; o < 32; o++) {
+      const wo = o * 25;
+      const i0 = p[o + 800];
+      for (let oy = 0; oy < 28; oy++) {
+        const sr = oy * 32, dr = yb + o * 784 + oy * 28;
+        for (let ox = 0; ox < 28; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          {
+            const v0 = xp[si], v1 = xp[si + 1], v2 = xp[si + 2], v3 = xp[si + 3], v4 = xp[si + 4], v5 = xp[si + 5], v6 = xp[si + 6], v7 = xp[si + 7];
+            { const t = p[wo]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            { const t = p[wo + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+            { const t = p[wo + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            { const t = p[wo + 3]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+            { const t = p[wo + 4]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
           }
+          {
+            const v0 = xp[si + 32], v1 = xp[si + 33], v2 = xp[si + 34], v3 = xp[si + 35], v4 = xp[si + 36], v5 = xp[si + 37], v6 = xp[si + 38], v7 = xp[si + 39];
+            { const t = p[wo + 5]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            { const t = p[wo + 6]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+            { const t = p[wo + 7]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            { const t = p[wo + 8]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+            { const t = p[wo + 9]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+          }
+          {
+            const v0 = xp[si + 64], v1 = xp[si + 65], v2 = xp[si + 66], v3 = xp[si + 67], v4 = xp[si + 68], v5 = xp[si + 69], v6 = xp[si + 70], v7 = xp[si + 71];
+            { const t = p[wo + 10]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            { const t = p[wo + 11]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+            { const t = p[wo + 12]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            { const t = p[wo + 13]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+            { const t = p[wo + 14]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+          }
+          {
+            const v0 = xp[si + 96], v1 = xp[si + 97], v2 = xp[si + 98], v3 = xp[si + 99], v4 = xp[si + 100], v5 = xp[si + 101], v6 = xp[si + 102], v7 = xp[si + 103];
+            { const t = p[wo + 15]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            { const t = p[wo + 16]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+            { const t = p[wo + 17]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            { const t = p[wo + 18]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+            { const t = p[wo + 19]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+          }
+          {
+            const v0 = xp[si + 128], v1 = xp[si + 129], v2 = xp[si + 130], v3 = xp[si + 131], v4 = xp[si + 132], v5 = xp[si + 133], v6 = xp[si + 134], v7 = xp[si + 135];
+            { const t = p[wo + 20]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+            { const t = p[wo + 21]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+            { const t = p[wo + 22]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            { const t = p[wo + 23]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+            { const t = p[wo + 24]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+          }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -345,12 +234,12 @@ function conv1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * conv1 backward, dz = dy * relu'(y) (32x28x28):
- * db: sums of dz; dw: correlation of the input (1x28x28) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * conv1 backward, parameters: dz = dy * relu'(y) (32x28x28), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 2 + ky, ox - 2 + kx]
+ * the correlation of the input with the error map, 5x5 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function conv1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a0, dz = ws.g1, dx = ws.g0, y = ws.a1, e = ws.e0, n = ws.batch;
+function conv1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a0, dz = ws.g1, y = ws.a1, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 25088; i++) {
     const v = y[i];
@@ -367,168 +256,84 @@ function conv1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 800] = s;
   }
-  // weight gradient: correlation of the input with the error map, 1 filter(s) x 5x5 taps per pass
-  for (let f = 0; f < 32; f++) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 0, 800);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 784, gb = b * 25088;
+    // x of sample b, zero-padded into scratch: 2 row(s) above and below, 2 column(s) left and right (32x32 per channel)
+    xp.fill(0, 0, 1024);
     for (let c = 0; c < 1; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0, a0_4 = 0;
-      let a0_5 = 0, a0_6 = 0, a0_7 = 0, a0_8 = 0, a0_9 = 0;
-      let a0_10 = 0, a0_11 = 0, a0_12 = 0, a0_13 = 0, a0_14 = 0;
-      let a0_15 = 0, a0_16 = 0, a0_17 = 0, a0_18 = 0, a0_19 = 0;
-      let a0_20 = 0, a0_21 = 0, a0_22 = 0, a0_23 = 0, a0_24 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 784 + c * 784, gf = b * 25088 + f * 784;
-        for (let oy = 0; oy < 28; oy++) {
-          const xr = xc + oy * 28 - 58, gr = gf + oy * 28;
-          const iy = oy - 2;
-          const r0 = iy >= 0 && iy < 28, r1 = iy + 1 >= 0 && iy + 1 < 28, r2 = iy + 2 >= 0 && iy + 2 < 28, r3 = iy + 3 >= 0 && iy + 3 < 28, r4 = iy + 4 >= 0 && iy + 4 < 28;
-          const inside = oy >= 2 && oy < 26;
-          const xa = inside ? 2 : 28, xz = inside ? 26 : 28;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox];
-            const ix = ox - 2;
-            const q0 = ix >= 0 && ix < 28, q1 = ix + 1 >= 0 && ix + 1 < 28, q2 = ix + 2 >= 0 && ix + 2 < 28, q3 = ix + 3 >= 0 && ix + 3 < 28, q4 = ix + 4 >= 0 && ix + 4 < 28;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; }
-            if (r0 && q3) { const v = x[xi + 3]; a0_3 += e0 * v; }
-            if (r0 && q4) { const v = x[xi + 4]; a0_4 += e0 * v; }
-            if (r1 && q0) { const v = x[xi + 28]; a0_5 += e0 * v; }
-            if (r1 && q1) { const v = x[xi + 29]; a0_6 += e0 * v; }
-            if (r1 && q2) { const v = x[xi + 30]; a0_7 += e0 * v; }
-            if (r1 && q3) { const v = x[xi + 31]; a0_8 += e0 * v; }
-            if (r1 && q4) { const v = x[xi + 32]; a0_9 += e0 * v; }
-            if (r2 && q0) { const v = x[xi + 56]; a0_10 += e0 * v; }
-            if (r2 && q1) { const v = x[xi + 57]; a0_11 += e0 * v; }
-            if (r2 && q2) { const v = x[xi + 58]; a0_12 += e0 * v; }
-            if (r2 && q3) { const v = x[xi + 59]; a0_13 += e0 * v; }
-            if (r2 && q4) { const v = x[xi + 60]; a0_14 += e0 * v; }
-            if (r3 && q0) { const v = x[xi + 84]; a0_15 += e0 * v; }
-            if (r3 && q1) { const v = x[xi + 85]; a0_16 += e0 * v; }
-            if (r3 && q2) { const v = x[xi + 86]; a0_17 += e0 * v; }
-            if (r3 && q3) { const v = x[xi + 87]; a0_18 += e0 * v; }
-            if (r3 && q4) { const v = x[xi + 88]; a0_19 += e0 * v; }
-            if (r4 && q0) { const v = x[xi + 112]; a0_20 += e0 * v; }
-            if (r4 && q1) { const v = x[xi + 113]; a0_21 += e0 * v; }
-            if (r4 && q2) { const v = x[xi + 114]; a0_22 += e0 * v; }
-            if (r4 && q3) { const v = x[xi + 115]; a0_23 += e0 * v; }
-            if (r4 && q4) { const v = x[xi + 116]; a0_24 += e0 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v;
-            v = x[xi + 1]; a0_1 += e0 * v;
-            v = x[xi + 2]; a0_2 += e0 * v;
-            v = x[xi + 3]; a0_3 += e0 * v;
-            v = x[xi + 4]; a0_4 += e0 * v;
-            v = x[xi + 28]; a0_5 += e0 * v;
-            v = x[xi + 29]; a0_6 += e0 * v;
-            v = x[xi + 30]; a0_7 += e0 * v;
-            v = x[xi + 31]; a0_8 += e0 * v;
-            v = x[xi + 32]; a0_9 += e0 * v;
-            v = x[xi + 56]; a0_10 += e0 * v;
-            v = x[xi + 57]; a0_11 += e0 * v;
-            v = x[xi + 58]; a0_12 += e0 * v;
-            v = x[xi + 59]; a0_13 += e0 * v;
-            v = x[xi + 60]; a0_14 += e0 * v;
-            v = x[xi + 84]; a0_15 += e0 * v;
-            v = x[xi + 85]; a0_16 += e0 * v;
-            v = x[xi + 86]; a0_17 += e0 * v;
-            v = x[xi + 87]; a0_18 += e0 * v;
-            v = x[xi + 88]; a0_19 += e0 * v;
-            v = x[xi + 112]; a0_20 += e0 * v;
-            v = x[xi + 113]; a0_21 += e0 * v;
-            v = x[xi + 114]; a0_22 += e0 * v;
-            v = x[xi + 115]; a0_23 += e0 * v;
-            v = x[xi + 116]; a0_24 += e0 * v;
-          }
-          for (let ox = xz; ox < 28; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox];
-            const ix = ox - 2;
-            const q0 = ix >= 0 && ix < 28, q1 = ix + 1 >= 0 && ix + 1 < 28, q2 = ix + 2 >= 0 && ix + 2 < 28, q3 = ix + 3 >= 0 && ix + 3 < 28, q4 = ix + 4 >= 0 && ix + 4 < 28;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; }
-            if (r0 && q3) { const v = x[xi + 3]; a0_3 += e0 * v; }
-            if (r0 && q4) { const v = x[xi + 4]; a0_4 += e0 * v; }
-            if (r1 && q0) { const v = x[xi + 28]; a0_5 += e0 * v; }
-            if (r1 && q1) { const v = x[xi + 29]; a0_6 += e0 * v; }
-            if (r1 && q2) { const v = x[xi + 30]; a0_7 += e0 * v; }
-            if (r1 && q3) { const v = x[xi + 31]; a0_8 += e0 * v; }
-            if (r1 && q4) { const v = x[xi + 32]; a0_9 += e0 * v; }
-            if (r2 && q0) { const v = x[xi + 56]; a0_10 += e0 * v; }
-            if (r2 && q1) { const v = x[xi + 57]; a0_11 += e0 * v; }
-            if (r2 && q2) { const v = x[xi + 58]; a0_12 += e0 * v; }
-            if (r2 && q3) { const v = x[xi + 59]; a0_13 += e0 * v; }
-            if (r2 && q4) { const v = x[xi + 60]; a0_14 += e0 * v; }
-            if (r3 && q0) { const v = x[xi + 84]; a0_15 += e0 * v; }
-            if (r3 && q1) { const v = x[xi + 85]; a0_16 += e0 * v; }
-            if (r3 && q2) { const v = x[xi + 86]; a0_17 += e0 * v; }
-            if (r3 && q3) { const v = x[xi + 87]; a0_18 += e0 * v; }
-            if (r3 && q4) { const v = x[xi + 88]; a0_19 += e0 * v; }
-            if (r4 && q0) { const v = x[xi + 112]; a0_20 += e0 * v; }
-            if (r4 && q1) { const v = x[xi + 113]; a0_21 += e0 * v; }
-            if (r4 && q2) { const v = x[xi + 114]; a0_22 += e0 * v; }
-            if (r4 && q3) { const v = x[xi + 115]; a0_23 += e0 * v; }
-            if (r4 && q4) { const v = x[xi + 116]; a0_24 += e0 * v; }
-          }
+      for (let iy = 0; iy < 28; iy++) {
+        const from = xb + c * 784 + iy * 28, to = c * 1024 + iy * 32 + 66;
+        for (let ix = 0; ix < 28; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 25 + c * 25] = a0_0; grad[f * 25 + c * 25 + 1] = a0_1; grad[f * 25 + c * 25 + 2] = a0_2; grad[f * 25 + c * 25 + 3] = a0_3; grad[f * 25 + c * 25 + 4] = a0_4;
-      grad[f * 25 + c * 25 + 5] = a0_5; grad[f * 25 + c * 25 + 6] = a0_6; grad[f * 25 + c * 25 + 7] = a0_7; grad[f * 25 + c * 25 + 8] = a0_8; grad[f * 25 + c * 25 + 9] = a0_9;
-      grad[f * 25 + c * 25 + 10] = a0_10; grad[f * 25 + c * 25 + 11] = a0_11; grad[f * 25 + c * 25 + 12] = a0_12; grad[f * 25 + c * 25 + 13] = a0_13; grad[f * 25 + c * 25 + 14] = a0_14;
-      grad[f * 25 + c * 25 + 15] = a0_15; grad[f * 25 + c * 25 + 16] = a0_16; grad[f * 25 + c * 25 + 17] = a0_17; grad[f * 25 + c * 25 + 18] = a0_18; grad[f * 25 + c * 25 + 19] = a0_19;
-      grad[f * 25 + c * 25 + 20] = a0_20; grad[f * 25 + c * 25 + 21] = a0_21; grad[f * 25 + c * 25 + 22] = a0_22; grad[f * 25 + c * 25 + 23] = a0_23; grad[f * 25 + c * 25 + 24] = a0_24;
+    }
+    for (let f = 0; f < 32; f++) {
+      for (let c = 0; c < 1; c++) {
+        {
+          let a0 = grad[f * 25 + c * 25], a1 = grad[f * 25 + c * 25 + 1], a2 = grad[f * 25 + c * 25 + 2], a3 = grad[f * 25 + c * 25 + 3], a4 = grad[f * 25 + c * 25 + 4];
+          let a5 = grad[f * 25 + c * 25 + 5], a6 = grad[f * 25 + c * 25 + 6], a7 = grad[f * 25 + c * 25 + 7], a8 = grad[f * 25 + c * 25 + 8], a9 = grad[f * 25 + c * 25 + 9];
+          let a10 = grad[f * 25 + c * 25 + 10], a11 = grad[f * 25 + c * 25 + 11], a12 = grad[f * 25 + c * 25 + 12], a13 = grad[f * 25 + c * 25 + 13], a14 = grad[f * 25 + c * 25 + 14];
+          let a15 = grad[f * 25 + c * 25 + 15], a16 = grad[f * 25 + c * 25 + 16], a17 = grad[f * 25 + c * 25 + 17], a18 = grad[f * 25 + c * 25 + 18], a19 = grad[f * 25 + c * 25 + 19];
+          let a20 = grad[f * 25 + c * 25 + 20], a21 = grad[f * 25 + c * 25 + 21], a22 = grad[f * 25 + c * 25 + 22], a23 = grad[f * 25 + c * 25 + 23], a24 = grad[f * 25 + c * 25 + 24];
+          for (let oy = 0; oy < 28; oy++) {
+            const er = gb + f * 784 + oy * 28, xr = c * 1024 + oy * 32;
+            for (let ox = 0; ox < 28; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2]; a3 += e * xp[xi + 3]; a4 += e * xp[xi + 4];
+              a5 += e * xp[xi + 32]; a6 += e * xp[xi + 33]; a7 += e * xp[xi + 34]; a8 += e * xp[xi + 35]; a9 += e * xp[xi + 36];
+              a10 += e * xp[xi + 64]; a11 += e * xp[xi + 65]; a12 += e * xp[xi + 66]; a13 += e * xp[xi + 67]; a14 += e * xp[xi + 68];
+              a15 += e * xp[xi + 96]; a16 += e * xp[xi + 97]; a17 += e * xp[xi + 98]; a18 += e * xp[xi + 99]; a19 += e * xp[xi + 100];
+              a20 += e * xp[xi + 128]; a21 += e * xp[xi + 129]; a22 += e * xp[xi + 130]; a23 += e * xp[xi + 131]; a24 += e * xp[xi + 132];
+            }
+          }
+          grad[f * 25 + c * 25] = a0; grad[f * 25 + c * 25 + 1] = a1; grad[f * 25 + c * 25 + 2] = a2; grad[f * 25 + c * 25 + 3] = a3; grad[f * 25 + c * 25 + 4] = a4;
+          grad[f * 25 + c * 25 + 5] = a5; grad[f * 25 + c * 25 + 6] = a6; grad[f * 25 + c * 25 + 7] = a7; grad[f * 25 + c * 25 + 8] = a8; grad[f * 25 + c * 25 + 9] = a9;
+          grad[f * 25 + c * 25 + 10] = a10; grad[f * 25 + c * 25 + 11] = a11; grad[f * 25 + c * 25 + 12] = a12; grad[f * 25 + c * 25 + 13] = a13; grad[f * 25 + c * 25 + 14] = a14;
+          grad[f * 25 + c * 25 + 15] = a15; grad[f * 25 + c * 25 + 16] = a16; grad[f * 25 + c * 25 + 17] = a17; grad[f * 25 + c * 25 + 18] = a18; grad[f * 25 + c * 25 + 19] = a19;
+          grad[f * 25 + c * 25 + 20] = a20; grad[f * 25 + c * 25 + 21] = a21; grad[f * 25 + c * 25 + 22] = a22; grad[f * 25 + c * 25 + 23] = a23; grad[f * 25 + c * 25 + 24] = a24;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * conv1 backward, input: dx (1x28x28) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function conv1_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, dxp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 784, mb = 0;
-    // dz of sample b, padded with zeros: 2 row(s) above, 2 below, 2 column(s) left, 2 right
-    e.fill(0, 0, 32768);
+    const db = b * 784, gb = b * 25088, tb = 0;
+    // the input gradient of sample b, zero-padded like the input (32x32 per channel)
+    dxp.fill(0, tb, tb + 1024);
     for (let f = 0; f < 32; f++) {
+      const wf = f * 25, gf = gb + f * 784;
       for (let oy = 0; oy < 28; oy++) {
-        const s = b * 25088 + f * 784 + oy * 28, d = f * 1024 + oy * 32 + 66;
+        const tr = tb + oy * 32, er = gf + oy * 28;
         for (let ox = 0; ox < 28; ox++) {
-          e[d + ox] = dz[s + ox];
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          dxp[ti] += e * p[wf]; dxp[ti + 1] += e * p[wf + 1]; dxp[ti + 2] += e * p[wf + 2]; dxp[ti + 3] += e * p[wf + 3]; dxp[ti + 4] += e * p[wf + 4];
+          dxp[ti + 32] += e * p[wf + 5]; dxp[ti + 33] += e * p[wf + 6]; dxp[ti + 34] += e * p[wf + 7]; dxp[ti + 35] += e * p[wf + 8]; dxp[ti + 36] += e * p[wf + 9];
+          dxp[ti + 64] += e * p[wf + 10]; dxp[ti + 65] += e * p[wf + 11]; dxp[ti + 66] += e * p[wf + 12]; dxp[ti + 67] += e * p[wf + 13]; dxp[ti + 68] += e * p[wf + 14];
+          dxp[ti + 96] += e * p[wf + 15]; dxp[ti + 97] += e * p[wf + 16]; dxp[ti + 98] += e * p[wf + 17]; dxp[ti + 99] += e * p[wf + 18]; dxp[ti + 100] += e * p[wf + 19];
+          dxp[ti + 128] += e * p[wf + 20]; dxp[ti + 129] += e * p[wf + 21]; dxp[ti + 130] += e * p[wf + 22]; dxp[ti + 131] += e * p[wf + 23]; dxp[ti + 132] += e * p[wf + 24];
         }
       }
     }
-    {
-      const dc = db, wc = 0;
-      for (let ty = 0; ty < 28; ty++) {
-        const dr = dc + ty * 28, gr = mb + ty * 32 + 66;
-        for (let tx = 0; tx < 28; tx++) {
-          let s0 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 32; f++, gf += 1024, wf += 25) {
-            let v: number;
-            v = e[gf + 66]; s0 += v * p[wf];
-            v = e[gf + 65]; s0 += v * p[wf + 1];
-            v = e[gf + 64]; s0 += v * p[wf + 2];
-            v = e[gf + 63]; s0 += v * p[wf + 3];
-            v = e[gf + 62]; s0 += v * p[wf + 4];
-            v = e[gf + 34]; s0 += v * p[wf + 5];
-            v = e[gf + 33]; s0 += v * p[wf + 6];
-            v = e[gf + 32]; s0 += v * p[wf + 7];
-            v = e[gf + 31]; s0 += v * p[wf + 8];
-            v = e[gf + 30]; s0 += v * p[wf + 9];
-            v = e[gf + 2]; s0 += v * p[wf + 10];
-            v = e[gf + 1]; s0 += v * p[wf + 11];
-            v = e[gf]; s0 += v * p[wf + 12];
-            v = e[gf - 1]; s0 += v * p[wf + 13];
-            v = e[gf - 2]; s0 += v * p[wf + 14];
-            v = e[gf - 30]; s0 += v * p[wf + 15];
-            v = e[gf - 31]; s0 += v * p[wf + 16];
-            v = e[gf - 32]; s0 += v * p[wf + 17];
-            v = e[gf - 33]; s0 += v * p[wf + 18];
-            v = e[gf - 34]; s0 += v * p[wf + 19];
-            v = e[gf - 62]; s0 += v * p[wf + 20];
-            v = e[gf - 63]; s0 += v * p[wf + 21];
-            v = e[gf - 64]; s0 += v * p[wf + 22];
-            v = e[gf - 65]; s0 += v * p[wf + 23];
-            v = e[gf - 66]; s0 += v * p[wf + 24];
-          }
-          dx[dr + tx] = s0;
+    // crop the padding away
+    for (let c = 0; c < 1; c++) {
+      for (let iy = 0; iy < 28; iy++) {
+        const from = c * 1024 + iy * 32 + 66, to = db + c * 784 + iy * 28;
+        for (let ix = 0; ix < 28; ix++) {
+          dx[to + ix] = dxp[from + ix];
         }
       }
     }
@@ -574,192 +379,130 @@ function pool1_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 // ---- conv2 + relu2 ----
 
-// conv2 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const conv2_fwd_edges: readonly number[] = [0, 2, 0, 14, 12, 14, 0, 14, 2, 12, 0, 2, 2, 12, 12, 14];
 /**
  * conv2 forward: 32x14x14 -> 64x14x14, cross-correlation with 5x5 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 2 + ky, ox - 2 + kx] (zero outside the input)
  * weight [64][32][5][5] at p[832], bias at p[52032].
- * Interior rows 2..11, columns 2..11: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function conv2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a2, y = ws.a3, n = ws.batch;
+  const x = ws.a2, y = ws.a3, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 6272, yb = b * 12544;
-    for (let f = 0; f < 64; f += 4) {
-      const wf = f * 800 + 832;
-      const b0 = p[f + 52032], b1 = p[f + 52033], b2 = p[f + 52034], b3 = p[f + 52035];
-      for (let oy = 2; oy < 12; oy++) {
-        const xr = xb + oy * 14 - 30;
-        const yr = yb + f * 196 + oy * 14;
-        for (let ox = 2; ox < 12; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 32; c++) {
-            const xc = xi + c * 196, wc = wf + c * 25;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 800]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1600]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2400]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 801]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1601]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2401]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 802]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1602]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2402]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 3]; v1 = x[xc + 4];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 803]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1603]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2403]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 4]; v1 = x[xc + 5];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 804]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1604]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2404]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 14]; v1 = x[xc + 15];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 805]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1605]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2405]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 15]; v1 = x[xc + 16];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 806]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1606]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2406]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 16]; v1 = x[xc + 17];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 807]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1607]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2407]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 17]; v1 = x[xc + 18];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 808]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1608]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2408]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 18]; v1 = x[xc + 19];
-            wt = p[wc + 9]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 809]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1609]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2409]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 28]; v1 = x[xc + 29];
-            wt = p[wc + 10]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 810]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1610]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2410]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 29]; v1 = x[xc + 30];
-            wt = p[wc + 11]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 811]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1611]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2411]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 30]; v1 = x[xc + 31];
-            wt = p[wc + 12]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 812]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1612]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2412]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 31]; v1 = x[xc + 32];
-            wt = p[wc + 13]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 813]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1613]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2413]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 32]; v1 = x[xc + 33];
-            wt = p[wc + 14]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 814]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1614]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2414]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 42]; v1 = x[xc + 43];
-            wt = p[wc + 15]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 815]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1615]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2415]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 43]; v1 = x[xc + 44];
-            wt = p[wc + 16]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 816]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1616]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2416]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 44]; v1 = x[xc + 45];
-            wt = p[wc + 17]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 817]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1617]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2417]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 45]; v1 = x[xc + 46];
-            wt = p[wc + 18]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 818]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1618]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2418]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 46]; v1 = x[xc + 47];
-            wt = p[wc + 19]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 819]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1619]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2419]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 56]; v1 = x[xc + 57];
-            wt = p[wc + 20]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 820]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1620]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2420]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 57]; v1 = x[xc + 58];
-            wt = p[wc + 21]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 821]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1621]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2421]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 58]; v1 = x[xc + 59];
-            wt = p[wc + 22]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 822]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1622]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2422]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 59]; v1 = x[xc + 60];
-            wt = p[wc + 23]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 823]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1623]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2423]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 60]; v1 = x[xc + 61];
-            wt = p[wc + 24]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 824]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1624]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 2424]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 196] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 197] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 392] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 393] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 588] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 589] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 2 row(s) above and below, 2 column(s) left and right (18x18 per channel)
+    xp.fill(0, 0, 10368);
+    for (let c = 0; c < 32; c++) {
+      for (let iy = 0; iy < 14; iy++) {
+        const from = xb + c * 196 + iy * 14, to = c * 324 + iy * 18 + 38;
+        for (let ix = 0; ix < 14; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = conv2_fwd_edges[e], y1 = conv2_fwd_edges[e + 1], x0 = conv2_fwd_edges[e + 2], x1 = conv2_fwd_edges[e + 3];
-      for (let f = 0; f < 64; f++) {
-        const wf = f * 800 + 832, yf = yb + f * 196;
-        const bf = p[f + 52032];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 2;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 2;
-            let s = bf;
-            for (let c = 0; c < 32; c++) {
-              for (let ky = 0; ky < 5; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 14) continue;
-                const xr = xb + c * 196 + iy * 14;
-                const wr = wf + c * 25 + ky * 5;
-                for (let kx = 0; kx < 5; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 14) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 64; o++) {
+      const wo = o * 800 + 832;
+      const i0 = p[o + 52032];
+      for (let oy = 0; oy < 14; oy++) {
+        const sr = oy * 18, dr = yb + o * 196 + oy * 14;
+        for (let ox = 0; ox < 12; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 32; r++) {
+            const sc = si + r * 324, wr = wo + r * 25;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5], v6 = xp[sc + 6], v7 = xp[sc + 7];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 3]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 4]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
             }
-            y[yf + oy * 14 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 18], v1 = xp[sc + 19], v2 = xp[sc + 20], v3 = xp[sc + 21], v4 = xp[sc + 22], v5 = xp[sc + 23], v6 = xp[sc + 24], v7 = xp[sc + 25];
+              { const t = p[wr + 5]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 6]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 7]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 8]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 9]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
+            {
+              const v0 = xp[sc + 36], v1 = xp[sc + 37], v2 = xp[sc + 38], v3 = xp[sc + 39], v4 = xp[sc + 40], v5 = xp[sc + 41], v6 = xp[sc + 42], v7 = xp[sc + 43];
+              { const t = p[wr + 10]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 11]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 12]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 13]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 14]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
+            {
+              const v0 = xp[sc + 54], v1 = xp[sc + 55], v2 = xp[sc + 56], v3 = xp[sc + 57], v4 = xp[sc + 58], v5 = xp[sc + 59], v6 = xp[sc + 60], v7 = xp[sc + 61];
+              { const t = p[wr + 15]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 16]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 17]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 18]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 19]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
+            {
+              const v0 = xp[sc + 72], v1 = xp[sc + 73], v2 = xp[sc + 74], v3 = xp[sc + 75], v4 = xp[sc + 76], v5 = xp[sc + 77], v6 = xp[sc + 78], v7 = xp[sc + 79];
+              { const t = p[wr + 20]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 21]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 22]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+              { const t = p[wr + 23]; s0 += v3 * t; s1 += v4 * t; s2 += v5 * t; s3 += v6 * t; }
+              { const t = p[wr + 24]; s0 += v4 * t; s1 += v5 * t; s2 += v6 * t; s3 += v7 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
+        }
+        {
+          const si = sr + 12;
+          let s0 = i0, s1 = i0;
+          for (let r = 0; r < 32; r++) {
+            const sc = si + r * 324, wr = wo + r * 25;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; }
+              { const t = p[wr + 3]; s0 += v3 * t; s1 += v4 * t; }
+              { const t = p[wr + 4]; s0 += v4 * t; s1 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 18], v1 = xp[sc + 19], v2 = xp[sc + 20], v3 = xp[sc + 21], v4 = xp[sc + 22], v5 = xp[sc + 23];
+              { const t = p[wr + 5]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 6]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 7]; s0 += v2 * t; s1 += v3 * t; }
+              { const t = p[wr + 8]; s0 += v3 * t; s1 += v4 * t; }
+              { const t = p[wr + 9]; s0 += v4 * t; s1 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 36], v1 = xp[sc + 37], v2 = xp[sc + 38], v3 = xp[sc + 39], v4 = xp[sc + 40], v5 = xp[sc + 41];
+              { const t = p[wr + 10]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 11]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 12]; s0 += v2 * t; s1 += v3 * t; }
+              { const t = p[wr + 13]; s0 += v3 * t; s1 += v4 * t; }
+              { const t = p[wr + 14]; s0 += v4 * t; s1 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 54], v1 = xp[sc + 55], v2 = xp[sc + 56], v3 = xp[sc + 57], v4 = xp[sc + 58], v5 = xp[sc + 59];
+              { const t = p[wr + 15]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 16]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 17]; s0 += v2 * t; s1 += v3 * t; }
+              { const t = p[wr + 18]; s0 += v3 * t; s1 += v4 * t; }
+              { const t = p[wr + 19]; s0 += v4 * t; s1 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 72], v1 = xp[sc + 73], v2 = xp[sc + 74], v3 = xp[sc + 75], v4 = xp[sc + 76], v5 = xp[sc + 77];
+              { const t = p[wr + 20]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 21]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 22]; s0 += v2 * t; s1 += v3 * t; }
+              { const t = p[wr + 23]; s0 += v3 * t; s1 += v4 * t; }
+              { const t = p[wr + 24]; s0 += v4 * t; s1 += v5 * t; }
+            }
+          }
+          y[dr + 12] = s0 < 0 ? 0 : s0;
+          y[dr + 12 + 1] = s1 < 0 ? 0 : s1;
         }
       }
     }
@@ -767,12 +510,12 @@ function conv2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
 }
 
 /**
- * conv2 backward, dz = dy * relu'(y) (64x14x14):
- * db: sums of dz; dw: correlation of the input (32x14x14) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * conv2 backward, parameters: dz = dy * relu'(y) (64x14x14), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 2 + ky, ox - 2 + kx]
+ * the correlation of the input with the error map, 5x5 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function conv2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a2, dz = ws.g1, dx = ws.g0, y = ws.a3, e = ws.e0, n = ws.batch;
+function conv2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a2, dz = ws.g1, y = ws.a3, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 12544; i++) {
     const v = y[i];
@@ -789,171 +532,86 @@ function conv2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[f + 52032] = s;
   }
-  // weight gradient: correlation of the input with the error map, 1 filter(s) x 5x5 taps per pass
-  for (let f = 0; f < 64; f++) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 832, 52032);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 6272, gb = b * 12544;
+    // x of sample b, zero-padded into scratch: 2 row(s) above and below, 2 column(s) left and right (18x18 per channel)
+    xp.fill(0, 0, 10368);
     for (let c = 0; c < 32; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0, a0_4 = 0;
-      let a0_5 = 0, a0_6 = 0, a0_7 = 0, a0_8 = 0, a0_9 = 0;
-      let a0_10 = 0, a0_11 = 0, a0_12 = 0, a0_13 = 0, a0_14 = 0;
-      let a0_15 = 0, a0_16 = 0, a0_17 = 0, a0_18 = 0, a0_19 = 0;
-      let a0_20 = 0, a0_21 = 0, a0_22 = 0, a0_23 = 0, a0_24 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 6272 + c * 196, gf = b * 12544 + f * 196;
-        for (let oy = 0; oy < 14; oy++) {
-          const xr = xc + oy * 14 - 30, gr = gf + oy * 14;
-          const iy = oy - 2;
-          const r0 = iy >= 0 && iy < 14, r1 = iy + 1 >= 0 && iy + 1 < 14, r2 = iy + 2 >= 0 && iy + 2 < 14, r3 = iy + 3 >= 0 && iy + 3 < 14, r4 = iy + 4 >= 0 && iy + 4 < 14;
-          const inside = oy >= 2 && oy < 12;
-          const xa = inside ? 2 : 14, xz = inside ? 12 : 14;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox];
-            const ix = ox - 2;
-            const q0 = ix >= 0 && ix < 14, q1 = ix + 1 >= 0 && ix + 1 < 14, q2 = ix + 2 >= 0 && ix + 2 < 14, q3 = ix + 3 >= 0 && ix + 3 < 14, q4 = ix + 4 >= 0 && ix + 4 < 14;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; }
-            if (r0 && q3) { const v = x[xi + 3]; a0_3 += e0 * v; }
-            if (r0 && q4) { const v = x[xi + 4]; a0_4 += e0 * v; }
-            if (r1 && q0) { const v = x[xi + 14]; a0_5 += e0 * v; }
-            if (r1 && q1) { const v = x[xi + 15]; a0_6 += e0 * v; }
-            if (r1 && q2) { const v = x[xi + 16]; a0_7 += e0 * v; }
-            if (r1 && q3) { const v = x[xi + 17]; a0_8 += e0 * v; }
-            if (r1 && q4) { const v = x[xi + 18]; a0_9 += e0 * v; }
-            if (r2 && q0) { const v = x[xi + 28]; a0_10 += e0 * v; }
-            if (r2 && q1) { const v = x[xi + 29]; a0_11 += e0 * v; }
-            if (r2 && q2) { const v = x[xi + 30]; a0_12 += e0 * v; }
-            if (r2 && q3) { const v = x[xi + 31]; a0_13 += e0 * v; }
-            if (r2 && q4) { const v = x[xi + 32]; a0_14 += e0 * v; }
-            if (r3 && q0) { const v = x[xi + 42]; a0_15 += e0 * v; }
-            if (r3 && q1) { const v = x[xi + 43]; a0_16 += e0 * v; }
-            if (r3 && q2) { const v = x[xi + 44]; a0_17 += e0 * v; }
-            if (r3 && q3) { const v = x[xi + 45]; a0_18 += e0 * v; }
-            if (r3 && q4) { const v = x[xi + 46]; a0_19 += e0 * v; }
-            if (r4 && q0) { const v = x[xi + 56]; a0_20 += e0 * v; }
-            if (r4 && q1) { const v = x[xi + 57]; a0_21 += e0 * v; }
-            if (r4 && q2) { const v = x[xi + 58]; a0_22 += e0 * v; }
-            if (r4 && q3) { const v = x[xi + 59]; a0_23 += e0 * v; }
-            if (r4 && q4) { const v = x[xi + 60]; a0_24 += e0 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v;
-            v = x[xi + 1]; a0_1 += e0 * v;
-            v = x[xi + 2]; a0_2 += e0 * v;
-            v = x[xi + 3]; a0_3 += e0 * v;
-            v = x[xi + 4]; a0_4 += e0 * v;
-            v = x[xi + 14]; a0_5 += e0 * v;
-            v = x[xi + 15]; a0_6 += e0 * v;
-            v = x[xi + 16]; a0_7 += e0 * v;
-            v = x[xi + 17]; a0_8 += e0 * v;
-            v = x[xi + 18]; a0_9 += e0 * v;
-            v = x[xi + 28]; a0_10 += e0 * v;
-            v = x[xi + 29]; a0_11 += e0 * v;
-            v = x[xi + 30]; a0_12 += e0 * v;
-            v = x[xi + 31]; a0_13 += e0 * v;
-            v = x[xi + 32]; a0_14 += e0 * v;
-            v = x[xi + 42]; a0_15 += e0 * v;
-            v = x[xi + 43]; a0_16 += e0 * v;
-            v = x[xi + 44]; a0_17 += e0 * v;
-            v = x[xi + 45]; a0_18 += e0 * v;
-            v = x[xi + 46]; a0_19 += e0 * v;
-            v = x[xi + 56]; a0_20 += e0 * v;
-            v = x[xi + 57]; a0_21 += e0 * v;
-            v = x[xi + 58]; a0_22 += e0 * v;
-            v = x[xi + 59]; a0_23 += e0 * v;
-            v = x[xi + 60]; a0_24 += e0 * v;
-          }
-          for (let ox = xz; ox < 14; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox];
-            const ix = ox - 2;
-            const q0 = ix >= 0 && ix < 14, q1 = ix + 1 >= 0 && ix + 1 < 14, q2 = ix + 2 >= 0 && ix + 2 < 14, q3 = ix + 3 >= 0 && ix + 3 < 14, q4 = ix + 4 >= 0 && ix + 4 < 14;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; }
-            if (r0 && q3) { const v = x[xi + 3]; a0_3 += e0 * v; }
-            if (r0 && q4) { const v = x[xi + 4]; a0_4 += e0 * v; }
-            if (r1 && q0) { const v = x[xi + 14]; a0_5 += e0 * v; }
-            if (r1 && q1) { const v = x[xi + 15]; a0_6 += e0 * v; }
-            if (r1 && q2) { const v = x[xi + 16]; a0_7 += e0 * v; }
-            if (r1 && q3) { const v = x[xi + 17]; a0_8 += e0 * v; }
-            if (r1 && q4) { const v = x[xi + 18]; a0_9 += e0 * v; }
-            if (r2 && q0) { const v = x[xi + 28]; a0_10 += e0 * v; }
-            if (r2 && q1) { const v = x[xi + 29]; a0_11 += e0 * v; }
-            if (r2 && q2) { const v = x[xi + 30]; a0_12 += e0 * v; }
-            if (r2 && q3) { const v = x[xi + 31]; a0_13 += e0 * v; }
-            if (r2 && q4) { const v = x[xi + 32]; a0_14 += e0 * v; }
-            if (r3 && q0) { const v = x[xi + 42]; a0_15 += e0 * v; }
-            if (r3 && q1) { const v = x[xi + 43]; a0_16 += e0 * v; }
-            if (r3 && q2) { const v = x[xi + 44]; a0_17 += e0 * v; }
-            if (r3 && q3) { const v = x[xi + 45]; a0_18 += e0 * v; }
-            if (r3 && q4) { const v = x[xi + 46]; a0_19 += e0 * v; }
-            if (r4 && q0) { const v = x[xi + 56]; a0_20 += e0 * v; }
-            if (r4 && q1) { const v = x[xi + 57]; a0_21 += e0 * v; }
-            if (r4 && q2) { const v = x[xi + 58]; a0_22 += e0 * v; }
-            if (r4 && q3) { const v = x[xi + 59]; a0_23 += e0 * v; }
-            if (r4 && q4) { const v = x[xi + 60]; a0_24 += e0 * v; }
-          }
+      for (let iy = 0; iy < 14; iy++) {
+        const from = xb + c * 196 + iy * 14, to = c * 324 + iy * 18 + 38;
+        for (let ix = 0; ix < 14; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 800 + c * 25 + 832] = a0_0; grad[f * 800 + c * 25 + 833] = a0_1; grad[f * 800 + c * 25 + 834] = a0_2; grad[f * 800 + c * 25 + 835] = a0_3; grad[f * 800 + c * 25 + 836] = a0_4;
-      grad[f * 800 + c * 25 + 837] = a0_5; grad[f * 800 + c * 25 + 838] = a0_6; grad[f * 800 + c * 25 + 839] = a0_7; grad[f * 800 + c * 25 + 840] = a0_8; grad[f * 800 + c * 25 + 841] = a0_9;
-      grad[f * 800 + c * 25 + 842] = a0_10; grad[f * 800 + c * 25 + 843] = a0_11; grad[f * 800 + c * 25 + 844] = a0_12; grad[f * 800 + c * 25 + 845] = a0_13; grad[f * 800 + c * 25 + 846] = a0_14;
-      grad[f * 800 + c * 25 + 847] = a0_15; grad[f * 800 + c * 25 + 848] = a0_16; grad[f * 800 + c * 25 + 849] = a0_17; grad[f * 800 + c * 25 + 850] = a0_18; grad[f * 800 + c * 25 + 851] = a0_19;
-      grad[f * 800 + c * 25 + 852] = a0_20; grad[f * 800 + c * 25 + 853] = a0_21; grad[f * 800 + c * 25 + 854] = a0_22; grad[f * 800 + c * 25 + 855] = a0_23; grad[f * 800 + c * 25 + 856] = a0_24;
+    }
+    for (let f = 0; f < 64; f++) {
+      for (let c = 0; c < 32; c++) {
+        {
+          let a0 = grad[f * 800 + c * 25 + 832], a1 = grad[f * 800 + c * 25 + 833], a2 = grad[f * 800 + c * 25 + 834], a3 = grad[f * 800 + c * 25 + 835], a4 = grad[f * 800 + c * 25 + 836];
+          let a5 = grad[f * 800 + c * 25 + 837], a6 = grad[f * 800 + c * 25 + 838], a7 = grad[f * 800 + c * 25 + 839], a8 = grad[f * 800 + c * 25 + 840], a9 = grad[f * 800 + c * 25 + 841];
+          let a10 = grad[f * 800 + c * 25 + 842], a11 = grad[f * 800 + c * 25 + 843], a12 = grad[f * 800 + c * 25 + 844], a13 = grad[f * 800 + c * 25 + 845], a14 = grad[f * 800 + c * 25 + 846];
+          let a15 = grad[f * 800 + c * 25 + 847], a16 = grad[f * 800 + c * 25 + 848], a17 = grad[f * 800 + c * 25 + 849], a18 = grad[f * 800 + c * 25 + 850], a19 = grad[f * 800 + c * 25 + 851];
+          let a20 = grad[f * 800 + c * 25 + 852], a21 = grad[f * 800 + c * 25 + 853], a22 = grad[f * 800 + c * 25 + 854], a23 = grad[f * 800 + c * 25 + 855], a24 = grad[f * 800 + c * 25 + 856];
+          for (let oy = 0; oy < 14; oy++) {
+            const er = gb + f * 196 + oy * 14, xr = c * 324 + oy * 18;
+            for (let ox = 0; ox < 14; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2]; a3 += e * xp[xi + 3]; a4 += e * xp[xi + 4];
+              a5 += e * xp[xi + 18]; a6 += e * xp[xi + 19]; a7 += e * xp[xi + 20]; a8 += e * xp[xi + 21]; a9 += e * xp[xi + 22];
+              a10 += e * xp[xi + 36]; a11 += e * xp[xi + 37]; a12 += e * xp[xi + 38]; a13 += e * xp[xi + 39]; a14 += e * xp[xi + 40];
+              a15 += e * xp[xi + 54]; a16 += e * xp[xi + 55]; a17 += e * xp[xi + 56]; a18 += e * xp[xi + 57]; a19 += e * xp[xi + 58];
+              a20 += e * xp[xi + 72]; a21 += e * xp[xi + 73]; a22 += e * xp[xi + 74]; a23 += e * xp[xi + 75]; a24 += e * xp[xi + 76];
+            }
+          }
+          grad[f * 800 + c * 25 + 832] = a0; grad[f * 800 + c * 25 + 833] = a1; grad[f * 800 + c * 25 + 834] = a2; grad[f * 800 + c * 25 + 835] = a3; grad[f * 800 + c * 25 + 836] = a4;
+          grad[f * 800 + c * 25 + 837] = a5; grad[f * 800 + c * 25 + 838] = a6; grad[f * 800 + c * 25 + 839] = a7; grad[f * 800 + c * 25 + 840] = a8; grad[f * 800 + c * 25 + 841] = a9;
+          grad[f * 800 + c * 25 + 842] = a10; grad[f * 800 + c * 25 + 843] = a11; grad[f * 800 + c * 25 + 844] = a12; grad[f * 800 + c * 25 + 845] = a13; grad[f * 800 + c * 25 + 846] = a14;
+          grad[f * 800 + c * 25 + 847] = a15; grad[f * 800 + c * 25 + 848] = a16; grad[f * 800 + c * 25 + 849] = a17; grad[f * 800 + c * 25 + 850] = a18; grad[f * 800 + c * 25 + 851] = a19;
+          grad[f * 800 + c * 25 + 852] = a20; grad[f * 800 + c * 25 + 853] = a21; grad[f * 800 + c * 25 + 854] = a22; grad[f * 800 + c * 25 + 855] = a23; grad[f * 800 + c * 25 + 856] = a24;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * conv2 backward, input: dx (32x14x14) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function conv2_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, dxp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 6272, mb = 0;
-    // dz of sample b, padded with zeros: 2 row(s) above, 2 below, 2 column(s) left, 2 right
-    e.fill(0, 0, 20736);
+    const db = b * 6272, gb = b * 12544, tb = 0;
+    // the input gradient of sample b, zero-padded like the input (18x18 per channel)
+    dxp.fill(0, tb, tb + 10368);
     for (let f = 0; f < 64; f++) {
+      const wf = f * 800 + 832, gf = gb + f * 196;
       for (let oy = 0; oy < 14; oy++) {
-        const s = b * 12544 + f * 196 + oy * 14, d = f * 324 + oy * 18 + 38;
+        const tr = tb + oy * 18, er = gf + oy * 14;
         for (let ox = 0; ox < 14; ox++) {
-          e[d + ox] = dz[s + ox];
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          for (let c = 0, tc = ti, wc = wf; c < 32; c++, tc += 324, wc += 25) {
+            dxp[tc] += e * p[wc]; dxp[tc + 1] += e * p[wc + 1]; dxp[tc + 2] += e * p[wc + 2]; dxp[tc + 3] += e * p[wc + 3]; dxp[tc + 4] += e * p[wc + 4];
+            dxp[tc + 18] += e * p[wc + 5]; dxp[tc + 19] += e * p[wc + 6]; dxp[tc + 20] += e * p[wc + 7]; dxp[tc + 21] += e * p[wc + 8]; dxp[tc + 22] += e * p[wc + 9];
+            dxp[tc + 36] += e * p[wc + 10]; dxp[tc + 37] += e * p[wc + 11]; dxp[tc + 38] += e * p[wc + 12]; dxp[tc + 39] += e * p[wc + 13]; dxp[tc + 40] += e * p[wc + 14];
+            dxp[tc + 54] += e * p[wc + 15]; dxp[tc + 55] += e * p[wc + 16]; dxp[tc + 56] += e * p[wc + 17]; dxp[tc + 57] += e * p[wc + 18]; dxp[tc + 58] += e * p[wc + 19];
+            dxp[tc + 72] += e * p[wc + 20]; dxp[tc + 73] += e * p[wc + 21]; dxp[tc + 74] += e * p[wc + 22]; dxp[tc + 75] += e * p[wc + 23]; dxp[tc + 76] += e * p[wc + 24];
+          }
         }
       }
     }
-    for (let c = 0; c < 32; c += 4) {
-      const dc = db + c * 196, wc = c * 25 + 832;
-      for (let ty = 0; ty < 14; ty++) {
-        const dr = dc + ty * 14, gr = mb + ty * 18 + 38;
-        for (let tx = 0; tx < 14; tx++) {
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 64; f++, gf += 324, wf += 800) {
-            let v: number;
-            v = e[gf + 38]; s0 += v * p[wf]; s1 += v * p[wf + 25]; s2 += v * p[wf + 50]; s3 += v * p[wf + 75];
-            v = e[gf + 37]; s0 += v * p[wf + 1]; s1 += v * p[wf + 26]; s2 += v * p[wf + 51]; s3 += v * p[wf + 76];
-            v = e[gf + 36]; s0 += v * p[wf + 2]; s1 += v * p[wf + 27]; s2 += v * p[wf + 52]; s3 += v * p[wf + 77];
-            v = e[gf + 35]; s0 += v * p[wf + 3]; s1 += v * p[wf + 28]; s2 += v * p[wf + 53]; s3 += v * p[wf + 78];
-            v = e[gf + 34]; s0 += v * p[wf + 4]; s1 += v * p[wf + 29]; s2 += v * p[wf + 54]; s3 += v * p[wf + 79];
-            v = e[gf + 20]; s0 += v * p[wf + 5]; s1 += v * p[wf + 30]; s2 += v * p[wf + 55]; s3 += v * p[wf + 80];
-            v = e[gf + 19]; s0 += v * p[wf + 6]; s1 += v * p[wf + 31]; s2 += v * p[wf + 56]; s3 += v * p[wf + 81];
-            v = e[gf + 18]; s0 += v * p[wf + 7]; s1 += v * p[wf + 32]; s2 += v * p[wf + 57]; s3 += v * p[wf + 82];
-            v = e[gf + 17]; s0 += v * p[wf + 8]; s1 += v * p[wf + 33]; s2 += v * p[wf + 58]; s3 += v * p[wf + 83];
-            v = e[gf + 16]; s0 += v * p[wf + 9]; s1 += v * p[wf + 34]; s2 += v * p[wf + 59]; s3 += v * p[wf + 84];
-            v = e[gf + 2]; s0 += v * p[wf + 10]; s1 += v * p[wf + 35]; s2 += v * p[wf + 60]; s3 += v * p[wf + 85];
-            v = e[gf + 1]; s0 += v * p[wf + 11]; s1 += v * p[wf + 36]; s2 += v * p[wf + 61]; s3 += v * p[wf + 86];
-            v = e[gf]; s0 += v * p[wf + 12]; s1 += v * p[wf + 37]; s2 += v * p[wf + 62]; s3 += v * p[wf + 87];
-            v = e[gf - 1]; s0 += v * p[wf + 13]; s1 += v * p[wf + 38]; s2 += v * p[wf + 63]; s3 += v * p[wf + 88];
-            v = e[gf - 2]; s0 += v * p[wf + 14]; s1 += v * p[wf + 39]; s2 += v * p[wf + 64]; s3 += v * p[wf + 89];
-            v = e[gf - 16]; s0 += v * p[wf + 15]; s1 += v * p[wf + 40]; s2 += v * p[wf + 65]; s3 += v * p[wf + 90];
-            v = e[gf - 17]; s0 += v * p[wf + 16]; s1 += v * p[wf + 41]; s2 += v * p[wf + 66]; s3 += v * p[wf + 91];
-            v = e[gf - 18]; s0 += v * p[wf + 17]; s1 += v * p[wf + 42]; s2 += v * p[wf + 67]; s3 += v * p[wf + 92];
-            v = e[gf - 19]; s0 += v * p[wf + 18]; s1 += v * p[wf + 43]; s2 += v * p[wf + 68]; s3 += v * p[wf + 93];
-            v = e[gf - 20]; s0 += v * p[wf + 19]; s1 += v * p[wf + 44]; s2 += v * p[wf + 69]; s3 += v * p[wf + 94];
-            v = e[gf - 34]; s0 += v * p[wf + 20]; s1 += v * p[wf + 45]; s2 += v * p[wf + 70]; s3 += v * p[wf + 95];
-            v = e[gf - 35]; s0 += v * p[wf + 21]; s1 += v * p[wf + 46]; s2 += v * p[wf + 71]; s3 += v * p[wf + 96];
-            v = e[gf - 36]; s0 += v * p[wf + 22]; s1 += v * p[wf + 47]; s2 += v * p[wf + 72]; s3 += v * p[wf + 97];
-            v = e[gf - 37]; s0 += v * p[wf + 23]; s1 += v * p[wf + 48]; s2 += v * p[wf + 73]; s3 += v * p[wf + 98];
-            v = e[gf - 38]; s0 += v * p[wf + 24]; s1 += v * p[wf + 49]; s2 += v * p[wf + 74]; s3 += v * p[wf + 99];
-          }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 196] = s1;
-          dx[dr + tx + 392] = s2;
-          dx[dr + tx + 588] = s3;
+    // crop the padding away
+    for (let c = 0; c < 32; c++) {
+      for (let iy = 0; iy < 14; iy++) {
+        const from = c * 324 + iy * 18 + 38, to = db + c * 196 + iy * 14;
+        for (let ix = 0; ix < 14; ix++) {
+          dx[to + ix] = dxp[from + ix];
         }
       }
     }
@@ -999,28 +657,46 @@ function pool2_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 // ---- fc1 + relu3 ----
 
-/** fc1 forward: y = W x + b, then relu (fused); 3136 -> 1024, W [1024][3136] at p[52096], b at p[3263360]; 4 output(s) per pass. */
+/**
+ * fc1 forward: y = W x + b, then relu (fused); 3136 -> 1024, W [1024][3136] at p[52096], b at p[3263360];
+ * 4 output(s) x 4 sample(s) per pass; 8 output(s) per pass for a sample on its own.
+ */
 function fc1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a4, y = ws.a5, n = ws.batch;
-  for (let b = 0; b < n; b++) {
-    const xb = b * 3136, yb = b * 1024;
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const x0 = b * 3136, x1 = b * 3136 + 3136, x2 = b * 3136 + 6272, x3 = b * 3136 + 9408, yb = b * 1024;
     for (let o = 0; o < 1024; o += 4) {
       const wo = o * 3136 + 52096;
-      let s0 = p[o + 3263360], s1 = p[o + 3263361], s2 = p[o + 3263362], s3 = p[o + 3263363];
+      let s0_0 = p[o + 3263360], s0_1 = p[o + 3263360], s0_2 = p[o + 3263360], s0_3 = p[o + 3263360], s1_0 = p[o + 3263361], s1_1 = p[o + 3263361], s1_2 = p[o + 3263361], s1_3 = p[o + 3263361], s2_0 = p[o + 3263362], s2_1 = p[o + 3263362], s2_2 = p[o + 3263362], s2_3 = p[o + 3263362], s3_0 = p[o + 3263363], s3_1 = p[o + 3263363], s3_2 = p[o + 3263363], s3_3 = p[o + 3263363];
       for (let i = 0; i < 3136; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 3136]; s2 += v * p[wo + i + 6272]; s3 += v * p[wo + i + 9408];
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 3136]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; t = p[wo + i + 6272]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; t = p[wo + i + 9408]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t;
       }
-      y[yb + o] = s0 < 0 ? 0 : s0;
-      y[yb + o + 1] = s1 < 0 ? 0 : s1;
-      y[yb + o + 2] = s2 < 0 ? 0 : s2;
-      y[yb + o + 3] = s3 < 0 ? 0 : s3;
+      y[yb + o] = s0_0 < 0 ? 0 : s0_0; y[yb + o + 1] = s1_0 < 0 ? 0 : s1_0; y[yb + o + 2] = s2_0 < 0 ? 0 : s2_0; y[yb + o + 3] = s3_0 < 0 ? 0 : s3_0;
+      y[yb + o + 1024] = s0_1 < 0 ? 0 : s0_1; y[yb + o + 1025] = s1_1 < 0 ? 0 : s1_1; y[yb + o + 1026] = s2_1 < 0 ? 0 : s2_1; y[yb + o + 1027] = s3_1 < 0 ? 0 : s3_1;
+      y[yb + o + 2048] = s0_2 < 0 ? 0 : s0_2; y[yb + o + 2049] = s1_2 < 0 ? 0 : s1_2; y[yb + o + 2050] = s2_2 < 0 ? 0 : s2_2; y[yb + o + 2051] = s3_2 < 0 ? 0 : s3_2;
+      y[yb + o + 3072] = s0_3 < 0 ? 0 : s0_3; y[yb + o + 3073] = s1_3 < 0 ? 0 : s1_3; y[yb + o + 3074] = s2_3 < 0 ? 0 : s2_3; y[yb + o + 3075] = s3_3 < 0 ? 0 : s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const x0 = b * 3136, yb = b * 1024;
+    for (let o = 0; o < 1024; o += 8) {
+      const wo = o * 3136 + 52096;
+      let s0 = p[o + 3263360], s1 = p[o + 3263361], s2 = p[o + 3263362], s3 = p[o + 3263363], s4 = p[o + 3263364], s5 = p[o + 3263365], s6 = p[o + 3263366], s7 = p[o + 3263367];
+      for (let i = 0; i < 3136; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 3136]; s1 += v0 * t; t = p[wo + i + 6272]; s2 += v0 * t; t = p[wo + i + 9408]; s3 += v0 * t; t = p[wo + i + 12544]; s4 += v0 * t; t = p[wo + i + 15680]; s5 += v0 * t; t = p[wo + i + 18816]; s6 += v0 * t; t = p[wo + i + 21952]; s7 += v0 * t;
+      }
+      y[yb + o] = s0 < 0 ? 0 : s0; y[yb + o + 1] = s1 < 0 ? 0 : s1; y[yb + o + 2] = s2 < 0 ? 0 : s2; y[yb + o + 3] = s3 < 0 ? 0 : s3; y[yb + o + 4] = s4 < 0 ? 0 : s4; y[yb + o + 5] = s5 < 0 ? 0 : s5; y[yb + o + 6] = s6 < 0 ? 0 : s6; y[yb + o + 7] = s7 < 0 ? 0 : s7;
     }
   }
 }
 
-/** fc1 backward: dz = dy * relu'(y); db, dW into grad; dx = W^T dz; 8 column(s) of W per pass. */
-function fc1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a4, dz = ws.g1, dx = ws.g0, y = ws.a5, n = ws.batch;
+/**
+ * fc1 backward, parameters: dz = dy * relu'(y), in place; db = sum_b dz; dW[o][i] = sum_b dz[b,o] x[b,i],
+ * 4 output(s) x 4 input(s) per pass.
+ */
+function fc1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a4, dz = ws.g1, y = ws.a5, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 1024; i++) {
     const v = y[i];
@@ -1034,27 +710,76 @@ function fc1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[o + 3263360] = s;
   }
-  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
-  for (let o = 0; o < 1024; o++) {
-    const wo = o * 3136 + 52096;
-    for (let i = 0; i < 3136; i += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let b = 0; b < n; b++) {
-        const e = dz[b * 1024 + o], xi = b * 3136 + i;
-        a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7];
+  if (n === 1) {
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    for (let o = 0, wo = 52096; o < 1024; o++, wo += 3136) {
+      const e = dz[o];
+      if (e === 0) {
+        grad.fill(0, wo, wo + 3136);
+        continue;
       }
-      grad[wo + i] = a0; grad[wo + i + 1] = a1; grad[wo + i + 2] = a2; grad[wo + i + 3] = a3; grad[wo + i + 4] = a4; grad[wo + i + 5] = a5; grad[wo + i + 6] = a6; grad[wo + i + 7] = a7;
+      for (let i = 0; i < 3136; i++) {
+        grad[wo + i] = e * x[i];
+      }
+    }
+    return;
+  }
+  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
+  for (let o = 0; o < 1024; o += 4) {
+    for (let i = 0; i < 3136; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      let a2_0 = 0, a2_1 = 0, a2_2 = 0, a2_3 = 0;
+      let a3_0 = 0, a3_1 = 0, a3_2 = 0, a3_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 1024 + o], e1 = dz[b * 1024 + o + 1], e2 = dz[b * 1024 + o + 2], e3 = dz[b * 1024 + o + 3], xi = b * 3136 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; a2_0 += e2 * v0; a3_0 += e3 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; a2_1 += e2 * v1; a3_1 += e3 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; a2_2 += e2 * v2; a3_2 += e3 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3; a2_3 += e2 * v3; a3_3 += e3 * v3;
+      }
+      grad[o * 3136 + i + 52096] = a0_0; grad[o * 3136 + i + 52097] = a0_1; grad[o * 3136 + i + 52098] = a0_2; grad[o * 3136 + i + 52099] = a0_3;
+      grad[o * 3136 + i + 55232] = a1_0; grad[o * 3136 + i + 55233] = a1_1; grad[o * 3136 + i + 55234] = a1_2; grad[o * 3136 + i + 55235] = a1_3;
+      grad[o * 3136 + i + 58368] = a2_0; grad[o * 3136 + i + 58369] = a2_1; grad[o * 3136 + i + 58370] = a2_2; grad[o * 3136 + i + 58371] = a2_3;
+      grad[o * 3136 + i + 61504] = a3_0; grad[o * 3136 + i + 61505] = a3_1; grad[o * 3136 + i + 61506] = a3_2; grad[o * 3136 + i + 61507] = a3_3;
     }
   }
-  // input gradient: dx = W^T dz
-  for (let b = 0; b < n; b++) {
-    const gb = b * 1024, xb = b * 3136;
-    for (let i = 0; i < 3136; i += 8) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-      for (let o = 0, wi = i + 52096; o < 1024; o++, wi += 3136) {
-        const e = dz[gb + o]; s0 += e * p[wi]; s1 += e * p[wi + 1]; s2 += e * p[wi + 2]; s3 += e * p[wi + 3]; s4 += e * p[wi + 4]; s5 += e * p[wi + 5]; s6 += e * p[wi + 6]; s7 += e * p[wi + 7];
+}
+
+/** fc1 backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), 4 input(s) x 4 sample(s) per pass. */
+function fc1_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, n = ws.batch;
+  if (n === 1) {
+    // one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0
+    dx.fill(0, 0, 3136);
+    for (let o = 0, wo = 52096; o < 1024; o++, wo += 3136) {
+      const e = dz[o];
+      if (e === 0) continue;
+      for (let i = 0; i < 3136; i++) {
+        dx[i] += e * p[wo + i];
       }
-      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3; dx[xb + i + 4] = s4; dx[xb + i + 5] = s5; dx[xb + i + 6] = s6; dx[xb + i + 7] = s7;
+    }
+    return;
+  }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const gb = b * 1024, xb = b * 3136;
+    for (let i = 0; i < 3136; i += 4) {
+      let s0_0 = 0, s0_1 = 0, s0_2 = 0, s0_3 = 0, s1_0 = 0, s1_1 = 0, s1_2 = 0, s1_3 = 0, s2_0 = 0, s2_1 = 0, s2_2 = 0, s2_3 = 0, s3_0 = 0, s3_1 = 0, s3_2 = 0, s3_3 = 0;
+      for (let o = 0, wi = i + 52096; o < 1024; o++, wi += 3136) {
+        const e0 = dz[gb + o]; const e1 = dz[gb + o + 1024]; const e2 = dz[gb + o + 2048]; const e3 = dz[gb + o + 3072]; let t = p[wi]; s0_0 += e0 * t; s0_1 += e1 * t; s0_2 += e2 * t; s0_3 += e3 * t; t = p[wi + 1]; s1_0 += e0 * t; s1_1 += e1 * t; s1_2 += e2 * t; s1_3 += e3 * t; t = p[wi + 2]; s2_0 += e0 * t; s2_1 += e1 * t; s2_2 += e2 * t; s2_3 += e3 * t; t = p[wi + 3]; s3_0 += e0 * t; s3_1 += e1 * t; s3_2 += e2 * t; s3_3 += e3 * t;
+      }
+      dx[xb + i] = s0_0; dx[xb + i + 1] = s1_0; dx[xb + i + 2] = s2_0; dx[xb + i + 3] = s3_0;
+      dx[xb + i + 3136] = s0_1; dx[xb + i + 3137] = s1_1; dx[xb + i + 3138] = s2_1; dx[xb + i + 3139] = s3_1;
+      dx[xb + i + 6272] = s0_2; dx[xb + i + 6273] = s1_2; dx[xb + i + 6274] = s2_2; dx[xb + i + 6275] = s3_2;
+      dx[xb + i + 9408] = s0_3; dx[xb + i + 9409] = s1_3; dx[xb + i + 9410] = s2_3; dx[xb + i + 9411] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const gb = b * 1024, xb = b * 3136;
+    for (let i = 0; i < 3136; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0, wi = i + 52096; o < 1024; o++, wi += 3136) {
+        const e0 = dz[gb + o]; let t = p[wi]; s0 += e0 * t; t = p[wi + 1]; s1 += e0 * t; t = p[wi + 2]; s2 += e0 * t; t = p[wi + 3]; s3 += e0 * t;
+      }
+      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3;
     }
   }
 }
@@ -1095,37 +820,65 @@ function dropout1_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): voi
 
 // ---- fc2 ----
 
-/** fc2 forward: y = W x + b; 1024 -> 10, W [10][1024] at p[3264384], b at p[3274624]; 4 output(s) per pass. */
+/**
+ * fc2 forward: y = W x + b; 1024 -> 10, W [10][1024] at p[3264384], b at p[3274624];
+ * 4 output(s) x 4 sample(s) per pass; 8 output(s) per pass for a sample on its own.
+ */
 function fc2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a6, y = ws.a7, n = ws.batch;
-  for (let b = 0; b < n; b++) {
-    const xb = b * 1024, yb = b * 10;
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const x0 = b * 1024, x1 = b * 1024 + 1024, x2 = b * 1024 + 2048, x3 = b * 1024 + 3072, yb = b * 10;
     for (let o = 0; o < 8; o += 4) {
       const wo = o * 1024 + 3264384;
-      let s0 = p[o + 3274624], s1 = p[o + 3274625], s2 = p[o + 3274626], s3 = p[o + 3274627];
+      let s0_0 = p[o + 3274624], s0_1 = p[o + 3274624], s0_2 = p[o + 3274624], s0_3 = p[o + 3274624], s1_0 = p[o + 3274625], s1_1 = p[o + 3274625], s1_2 = p[o + 3274625], s1_3 = p[o + 3274625], s2_0 = p[o + 3274626], s2_1 = p[o + 3274626], s2_2 = p[o + 3274626], s2_3 = p[o + 3274626], s3_0 = p[o + 3274627], s3_1 = p[o + 3274627], s3_2 = p[o + 3274627], s3_3 = p[o + 3274627];
       for (let i = 0; i < 1024; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 1024]; s2 += v * p[wo + i + 2048]; s3 += v * p[wo + i + 3072];
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 1024]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; t = p[wo + i + 2048]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; t = p[wo + i + 3072]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t;
       }
-      y[yb + o] = s0;
-      y[yb + o + 1] = s1;
-      y[yb + o + 2] = s2;
-      y[yb + o + 3] = s3;
+      y[yb + o] = s0_0; y[yb + o + 1] = s1_0; y[yb + o + 2] = s2_0; y[yb + o + 3] = s3_0;
+      y[yb + o + 10] = s0_1; y[yb + o + 11] = s1_1; y[yb + o + 12] = s2_1; y[yb + o + 13] = s3_1;
+      y[yb + o + 20] = s0_2; y[yb + o + 21] = s1_2; y[yb + o + 22] = s2_2; y[yb + o + 23] = s3_2;
+      y[yb + o + 30] = s0_3; y[yb + o + 31] = s1_3; y[yb + o + 32] = s2_3; y[yb + o + 33] = s3_3;
+    }
+    {
+      const wo = 3272576;
+      let s0_0 = p[3274632], s0_1 = p[3274632], s0_2 = p[3274632], s0_3 = p[3274632], s1_0 = p[3274633], s1_1 = p[3274633], s1_2 = p[3274633], s1_3 = p[3274633];
+      for (let i = 0; i < 1024; i++) {
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 1024]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t;
+      }
+      y[yb + 8] = s0_0; y[yb + 9] = s1_0;
+      y[yb + 18] = s0_1; y[yb + 19] = s1_1;
+      y[yb + 28] = s0_2; y[yb + 29] = s1_2;
+      y[yb + 38] = s0_3; y[yb + 39] = s1_3;
+    }
+  }
+  for (; b < n; b++) {
+    const x0 = b * 1024, yb = b * 10;
+    {
+      const wo = 3264384;
+      let s0 = p[3274624], s1 = p[3274625], s2 = p[3274626], s3 = p[3274627], s4 = p[3274628], s5 = p[3274629], s6 = p[3274630], s7 = p[3274631];
+      for (let i = 0; i < 1024; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 1024]; s1 += v0 * t; t = p[wo + i + 2048]; s2 += v0 * t; t = p[wo + i + 3072]; s3 += v0 * t; t = p[wo + i + 4096]; s4 += v0 * t; t = p[wo + i + 5120]; s5 += v0 * t; t = p[wo + i + 6144]; s6 += v0 * t; t = p[wo + i + 7168]; s7 += v0 * t;
+      }
+      y[yb] = s0; y[yb + 1] = s1; y[yb + 2] = s2; y[yb + 3] = s3; y[yb + 4] = s4; y[yb + 5] = s5; y[yb + 6] = s6; y[yb + 7] = s7;
     }
     {
       const wo = 3272576;
       let s0 = p[3274632], s1 = p[3274633];
       for (let i = 0; i < 1024; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 1024];
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 1024]; s1 += v0 * t;
       }
-      y[yb + 8] = s0;
-      y[yb + 9] = s1;
+      y[yb + 8] = s0; y[yb + 9] = s1;
     }
   }
 }
 
-/** fc2 backward: dz = dy; db, dW into grad; dx = W^T dz; 8 column(s) of W per pass. */
-function fc2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a6, dz = ws.g0, dx = ws.g1, n = ws.batch;
+/**
+ * fc2 backward, parameters: dz = dy, in place; db = sum_b dz; dW[o][i] = sum_b dz[b,o] x[b,i],
+ * 4 output(s) x 4 input(s) per pass.
+ */
+function fc2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a6, dz = ws.g0, n = ws.batch;
   // bias gradient
   for (let o = 0; o < 10; o++) {
     let s = 0;
@@ -1134,27 +887,88 @@ function fc2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[o + 3274624] = s;
   }
-  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
-  for (let o = 0; o < 10; o++) {
-    const wo = o * 1024 + 3264384;
-    for (let i = 0; i < 1024; i += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let b = 0; b < n; b++) {
-        const e = dz[b * 10 + o], xi = b * 1024 + i;
-        a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7];
+  if (n === 1) {
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    for (let o = 0, wo = 3264384; o < 10; o++, wo += 1024) {
+      const e = dz[o];
+      if (e === 0) {
+        grad.fill(0, wo, wo + 1024);
+        continue;
       }
-      grad[wo + i] = a0; grad[wo + i + 1] = a1; grad[wo + i + 2] = a2; grad[wo + i + 3] = a3; grad[wo + i + 4] = a4; grad[wo + i + 5] = a5; grad[wo + i + 6] = a6; grad[wo + i + 7] = a7;
+      for (let i = 0; i < 1024; i++) {
+        grad[wo + i] = e * x[i];
+      }
+    }
+    return;
+  }
+  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
+  for (let o = 0; o < 8; o += 4) {
+    for (let i = 0; i < 1024; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      let a2_0 = 0, a2_1 = 0, a2_2 = 0, a2_3 = 0;
+      let a3_0 = 0, a3_1 = 0, a3_2 = 0, a3_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 10 + o], e1 = dz[b * 10 + o + 1], e2 = dz[b * 10 + o + 2], e3 = dz[b * 10 + o + 3], xi = b * 1024 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; a2_0 += e2 * v0; a3_0 += e3 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; a2_1 += e2 * v1; a3_1 += e3 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; a2_2 += e2 * v2; a3_2 += e3 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3; a2_3 += e2 * v3; a3_3 += e3 * v3;
+      }
+      grad[o * 1024 + i + 3264384] = a0_0; grad[o * 1024 + i + 3264385] = a0_1; grad[o * 1024 + i + 3264386] = a0_2; grad[o * 1024 + i + 3264387] = a0_3;
+      grad[o * 1024 + i + 3265408] = a1_0; grad[o * 1024 + i + 3265409] = a1_1; grad[o * 1024 + i + 3265410] = a1_2; grad[o * 1024 + i + 3265411] = a1_3;
+      grad[o * 1024 + i + 3266432] = a2_0; grad[o * 1024 + i + 3266433] = a2_1; grad[o * 1024 + i + 3266434] = a2_2; grad[o * 1024 + i + 3266435] = a2_3;
+      grad[o * 1024 + i + 3267456] = a3_0; grad[o * 1024 + i + 3267457] = a3_1; grad[o * 1024 + i + 3267458] = a3_2; grad[o * 1024 + i + 3267459] = a3_3;
     }
   }
-  // input gradient: dx = W^T dz
-  for (let b = 0; b < n; b++) {
-    const gb = b * 10, xb = b * 1024;
-    for (let i = 0; i < 1024; i += 8) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-      for (let o = 0, wi = i + 3264384; o < 10; o++, wi += 1024) {
-        const e = dz[gb + o]; s0 += e * p[wi]; s1 += e * p[wi + 1]; s2 += e * p[wi + 2]; s3 += e * p[wi + 3]; s4 += e * p[wi + 4]; s5 += e * p[wi + 5]; s6 += e * p[wi + 6]; s7 += e * p[wi + 7];
+  {
+    for (let i = 0; i < 1024; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 10 + 8], e1 = dz[b * 10 + 9], xi = b * 1024 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3;
       }
-      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3; dx[xb + i + 4] = s4; dx[xb + i + 5] = s5; dx[xb + i + 6] = s6; dx[xb + i + 7] = s7;
+      grad[8192 + i + 3264384] = a0_0; grad[8192 + i + 3264385] = a0_1; grad[8192 + i + 3264386] = a0_2; grad[8192 + i + 3264387] = a0_3;
+      grad[8192 + i + 3265408] = a1_0; grad[8192 + i + 3265409] = a1_1; grad[8192 + i + 3265410] = a1_2; grad[8192 + i + 3265411] = a1_3;
+    }
+  }
+}
+
+/** fc2 backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), 4 input(s) x 4 sample(s) per pass. */
+function fc2_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, n = ws.batch;
+  if (n === 1) {
+    // one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0
+    dx.fill(0, 0, 1024);
+    for (let o = 0, wo = 3264384; o < 10; o++, wo += 1024) {
+      const e = dz[o];
+      if (e === 0) continue;
+      for (let i = 0; i < 1024; i++) {
+        dx[i] += e * p[wo + i];
+      }
+    }
+    return;
+  }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const gb = b * 10, xb = b * 1024;
+    for (let i = 0; i < 1024; i += 4) {
+      let s0_0 = 0, s0_1 = 0, s0_2 = 0, s0_3 = 0, s1_0 = 0, s1_1 = 0, s1_2 = 0, s1_3 = 0, s2_0 = 0, s2_1 = 0, s2_2 = 0, s2_3 = 0, s3_0 = 0, s3_1 = 0, s3_2 = 0, s3_3 = 0;
+      for (let o = 0, wi = i + 3264384; o < 10; o++, wi += 1024) {
+        const e0 = dz[gb + o]; const e1 = dz[gb + o + 10]; const e2 = dz[gb + o + 20]; const e3 = dz[gb + o + 30]; let t = p[wi]; s0_0 += e0 * t; s0_1 += e1 * t; s0_2 += e2 * t; s0_3 += e3 * t; t = p[wi + 1]; s1_0 += e0 * t; s1_1 += e1 * t; s1_2 += e2 * t; s1_3 += e3 * t; t = p[wi + 2]; s2_0 += e0 * t; s2_1 += e1 * t; s2_2 += e2 * t; s2_3 += e3 * t; t = p[wi + 3]; s3_0 += e0 * t; s3_1 += e1 * t; s3_2 += e2 * t; s3_3 += e3 * t;
+      }
+      dx[xb + i] = s0_0; dx[xb + i + 1] = s1_0; dx[xb + i + 2] = s2_0; dx[xb + i + 3] = s3_0;
+      dx[xb + i + 1024] = s0_1; dx[xb + i + 1025] = s1_1; dx[xb + i + 1026] = s2_1; dx[xb + i + 1027] = s3_1;
+      dx[xb + i + 2048] = s0_2; dx[xb + i + 2049] = s1_2; dx[xb + i + 2050] = s2_2; dx[xb + i + 2051] = s3_2;
+      dx[xb + i + 3072] = s0_3; dx[xb + i + 3073] = s1_3; dx[xb + i + 3074] = s2_3; dx[xb + i + 3075] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const gb = b * 10, xb = b * 1024;
+    for (let i = 0; i < 1024; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0, wi = i + 3264384; o < 10; o++, wi += 1024) {
+        const e0 = dz[gb + o]; let t = p[wi]; s0 += e0 * t; t = p[wi + 1]; s1 += e0 * t; t = p[wi + 2]; s2 += e0 * t; t = p[wi + 3]; s3 += e0 * t;
+      }
+      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3;
     }
   }
 }
@@ -1215,12 +1029,16 @@ function runForward(p: Float32Array, ws: Workspace, training: boolean): void {
 function runBackward(p: Float32Array, ws: Workspace, grad: Float32Array): void {
   softmax1_bwd(p, ws, grad);
   fc2_bwd(p, ws, grad);
+  fc2_bwd_dx(p, ws, grad);
   dropout1_bwd(p, ws, grad);
   fc1_bwd(p, ws, grad);
+  fc1_bwd_dx(p, ws, grad);
   pool2_bwd(p, ws, grad);
   conv2_bwd(p, ws, grad);
+  conv2_bwd_dx(p, ws, grad);
   pool1_bwd(p, ws, grad);
   conv1_bwd(p, ws, grad);
+  conv1_bwd_dx(p, ws, grad);
 }
 
 /** Thrown before anything is written: names what was passed, what was expected, and the fix. */
@@ -1260,7 +1078,7 @@ export function forward(params: Float32Array, input: Float32Array, ws: Workspace
 
 /**
  * Backward pass after forward(..., training=true) on the same workspace. Writes dL/dparams into grad
- * (overwritten, not accumulated) and returns dL/dinput (workspace-owned).
+ * (overwritten, not accumulated) and returns dL/dinput (workspace-owned, also ws.dInput).
  */
 export function backward(params: Float32Array, ws: Workspace, dOutput: Float32Array, grad: Float32Array): Float32Array {
   checkWorkspace('backward', ws);
@@ -1307,7 +1125,8 @@ function crossEntropy(ws: Workspace, t: Float32Array): number {
 
 /**
  * Training-mode forward, the cross_entropy loss (mean over the batch) and the backward pass into grad.
- * target: one row per sample.
+ * target: one row per sample. Like a PyTorch input that does not require grad, the input gets no
+ * gradient here (ws.dInput is left as it was): call forward and backward for dL/dinput.
  */
 export function lossAndGrad(params: Float32Array, input: Float32Array, target: Float32Array, grad: Float32Array, ws: Workspace): number {
   checkWorkspace('lossAndGrad', ws);
@@ -1328,11 +1147,15 @@ export function lossAndGrad(params: Float32Array, input: Float32Array, target: F
   const loss = crossEntropy(ws, target);
   // softmax + cross-entropy gave the gradient at the logits: the steps before softmax
   fc2_bwd(params, ws, grad);
+  fc2_bwd_dx(params, ws, grad);
   dropout1_bwd(params, ws, grad);
   fc1_bwd(params, ws, grad);
+  fc1_bwd_dx(params, ws, grad);
   pool2_bwd(params, ws, grad);
   conv2_bwd(params, ws, grad);
+  conv2_bwd_dx(params, ws, grad);
   pool1_bwd(params, ws, grad);
   conv1_bwd(params, ws, grad);
+  // (not conv1's input gradient: lossAndGrad does not compute dL/dinput)
   return loss;
 }

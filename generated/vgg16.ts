@@ -6,44 +6,44 @@
 //
 // layer     kind                    output       params       step functions (estimated bytecode)
 // (input)                           3x224x224                 copied into ws.a0
-// block1_1  conv 64 3x3 pad 1x1     64x224x224   1,792        block1_1_fwd 13.9 KB, block1_1_bwd 5.9 KB
+// block1_1  conv 64 3x3 pad 1x1     64x224x224   1,792        block1_1_fwd 2.4 KB, block1_1_bwd 4.4 KB, block1_1_bwd_dx 2.4 KB
 // relu1     relu                    64x224x224                fused into block1_1
-// block1_2  conv 64 3x3 pad 1x1     64x224x224   36,928       block1_2_fwd 5.6 KB, block1_2_bwd 6.2 KB
+// block1_2  conv 64 3x3 pad 1x1     64x224x224   36,928       block1_2_fwd 2.4 KB, block1_2_bwd 2.1 KB, block1_2_bwd_dx 1.1 KB
 // relu2     relu                    64x224x224                fused into block1_2
 // pool1     maxpool 2x2 stride 2x2  64x112x112                pool1_fwd 0.5 KB, pool1_bwd 0.3 KB
-// block2_1  conv 128 3x3 pad 1x1    128x112x112  73,856       block2_1_fwd 5.6 KB, block2_1_bwd 6.2 KB
+// block2_1  conv 128 3x3 pad 1x1    128x112x112  73,856       block2_1_fwd 2.4 KB, block2_1_bwd 4.4 KB, block2_1_bwd_dx 2.4 KB
 // relu3     relu                    128x112x112               fused into block2_1
-// block2_2  conv 128 3x3 pad 1x1    128x112x112  147,584      block2_2_fwd 5.6 KB, block2_2_bwd 6.2 KB
+// block2_2  conv 128 3x3 pad 1x1    128x112x112  147,584      block2_2_fwd 2.4 KB, block2_2_bwd 2.1 KB, block2_2_bwd_dx 1.1 KB
 // relu4     relu                    128x112x112               fused into block2_2
 // pool2     maxpool 2x2 stride 2x2  128x56x56                 pool2_fwd 0.5 KB, pool2_bwd 0.3 KB
-// block3_1  conv 256 3x3 pad 1x1    256x56x56    295,168      block3_1_fwd 5.6 KB, block3_1_bwd 6.2 KB
+// block3_1  conv 256 3x3 pad 1x1    256x56x56    295,168      block3_1_fwd 2.4 KB, block3_1_bwd 4.4 KB, block3_1_bwd_dx 2.4 KB
 // relu5     relu                    256x56x56                 fused into block3_1
-// block3_2  conv 256 3x3 pad 1x1    256x56x56    590,080      block3_2_fwd 5.6 KB, block3_2_bwd 6.2 KB
+// block3_2  conv 256 3x3 pad 1x1    256x56x56    590,080      block3_2_fwd 2.4 KB, block3_2_bwd 4.4 KB, block3_2_bwd_dx 2.4 KB
 // relu6     relu                    256x56x56                 fused into block3_2
-// block3_3  conv 256 3x3 pad 1x1    256x56x56    590,080      block3_3_fwd 5.6 KB, block3_3_bwd 6.2 KB
+// block3_3  conv 256 3x3 pad 1x1    256x56x56    590,080      block3_3_fwd 2.4 KB, block3_3_bwd 2.1 KB, block3_3_bwd_dx 1.1 KB
 // relu7     relu                    256x56x56                 fused into block3_3
 // pool3     maxpool 2x2 stride 2x2  256x28x28                 pool3_fwd 0.5 KB, pool3_bwd 0.3 KB
-// block4_1  conv 512 3x3 pad 1x1    512x28x28    1,180,160    block4_1_fwd 5.6 KB, block4_1_bwd 6.2 KB
+// block4_1  conv 512 3x3 pad 1x1    512x28x28    1,180,160    block4_1_fwd 2.4 KB, block4_1_bwd 5.9 KB, block4_1_bwd_dx 2.4 KB
 // relu8     relu                    512x28x28                 fused into block4_1
-// block4_2  conv 512 3x3 pad 1x1    512x28x28    2,359,808    block4_2_fwd 5.6 KB, block4_2_bwd 6.2 KB
+// block4_2  conv 512 3x3 pad 1x1    512x28x28    2,359,808    block4_2_fwd 2.4 KB, block4_2_bwd 5.9 KB, block4_2_bwd_dx 2.4 KB
 // relu9     relu                    512x28x28                 fused into block4_2
-// block4_3  conv 512 3x3 pad 1x1    512x28x28    2,359,808    block4_3_fwd 5.6 KB, block4_3_bwd 6.2 KB
+// block4_3  conv 512 3x3 pad 1x1    512x28x28    2,359,808    block4_3_fwd 2.4 KB, block4_3_bwd 2.1 KB, block4_3_bwd_dx 1.1 KB
 // relu10    relu                    512x28x28                 fused into block4_3
 // pool4     maxpool 2x2 stride 2x2  512x14x14                 pool4_fwd 0.5 KB, pool4_bwd 0.3 KB
-// block5_1  conv 512 3x3 pad 1x1    512x14x14    2,359,808    block5_1_fwd 5.6 KB, block5_1_bwd 6.2 KB
+// block5_1  conv 512 3x3 pad 1x1    512x14x14    2,359,808    block5_1_fwd 3.7 KB, block5_1_bwd 6.6 KB, block5_1_bwd_dx 3.7 KB
 // relu11    relu                    512x14x14                 fused into block5_1
-// block5_2  conv 512 3x3 pad 1x1    512x14x14    2,359,808    block5_2_fwd 5.6 KB, block5_2_bwd 6.2 KB
+// block5_2  conv 512 3x3 pad 1x1    512x14x14    2,359,808    block5_2_fwd 3.7 KB, block5_2_bwd 6.6 KB, block5_2_bwd_dx 3.7 KB
 // relu12    relu                    512x14x14                 fused into block5_2
-// block5_3  conv 512 3x3 pad 1x1    512x14x14    2,359,808    block5_3_fwd 5.6 KB, block5_3_bwd 6.2 KB
+// block5_3  conv 512 3x3 pad 1x1    512x14x14    2,359,808    block5_3_fwd 3.7 KB, block5_3_bwd 2.1 KB, block5_3_bwd_dx 1.1 KB
 // relu13    relu                    512x14x14                 fused into block5_3
 // pool5     maxpool 2x2 stride 2x2  512x7x7                   pool5_fwd 0.5 KB, pool5_bwd 0.3 KB
-// fc6       dense 4096              4096         102,764,544  fc6_fwd 0.5 KB, fc6_bwd 1.8 KB
+// fc6       dense 4096              4096         102,764,544  fc6_fwd 2.7 KB, fc6_bwd 2.1 KB, fc6_bwd_dx 2.3 KB
 // relu14    relu                    4096                      fused into fc6
 // dropout1  dropout 0.5             4096                      dropout1_fwd 0.5 KB, dropout1_bwd 0.5 KB
-// fc7       dense 4096              4096         16,781,312   fc7_fwd 0.5 KB, fc7_bwd 1.8 KB
+// fc7       dense 4096              4096         16,781,312   fc7_fwd 2.7 KB, fc7_bwd 2.1 KB, fc7_bwd_dx 2.3 KB
 // relu15    relu                    4096                      fused into fc7
 // dropout2  dropout 0.5             4096                      dropout2_fwd 0.5 KB, dropout2_bwd 0.5 KB
-// fc8       dense 1000              1000         4,097,000    fc8_fwd 0.5 KB, fc8_bwd 1.6 KB
+// fc8       dense 1000              1000         4,097,000    fc8_fwd 2.7 KB, fc8_bwd 2.0 KB, fc8_bwd_dx 2.3 KB
 // softmax1  softmax                 1000                      softmax1_fwd 0.5 KB, softmax1_bwd 0.5 KB
 //
 // Parameters: one flat vector, weight then bias per layer in file order, PyTorch layouts
@@ -131,9 +131,9 @@ export interface Workspace {
   readonly g0: Float32Array;
   /** gradients, used in turn by the steps, 3211264 per sample */
   readonly g1: Float32Array;
-  /** a conv layer's error map, zero-padded, one sample, 3268864 */
-  readonly e0: Float32Array;
-  /** dL/dinput after backward() or lossAndGrad(): what backward returns (a view of a gradient buffer) */
+  /** zero-padded copy of one sample's conv input, error map or input gradient, 3268864 */
+  readonly s0: Float32Array;
+  /** dL/dinput after backward() (lossAndGrad does not compute it): what backward returns, a view of a gradient buffer */
   readonly dInput: Float32Array;
   /** the dropout masks in layer order (the m* fields above): 0 or 1/(1 - rate) per element */
   readonly dropoutMasks: readonly Float32Array[];
@@ -178,12 +178,12 @@ export function createWorkspace(batch = 1, seed = 0): Workspace {
   const a24 = new Float32Array(batch * 1000);
   const g0 = new Float32Array(batch * 3211264);
   const g1 = new Float32Array(batch * 3211264);
-  const e0 = new Float32Array(3268864);
+  const s0 = new Float32Array(3268864);
   return {
     model: MODEL,
     batch,
     rng: (seed ^ 0x5bd1e995) | 0,
-    a0, a1, a2, a3, i2, a4, a5, a6, i5, a7, a8, a9, a10, i9, a11, a12, a13, a14, i13, a15, a16, a17, a18, i17, a19, a20, m19, a21, a22, m21, a23, a24, g0, g1, e0,
+    a0, a1, a2, a3, i2, a4, a5, a6, i5, a7, a8, a9, a10, i9, a11, a12, a13, a14, i13, a15, a16, a17, a18, i17, a19, a20, m19, a21, a22, m21, a23, a24, g0, g1, s0,
     dInput: g1.subarray(0, batch * 150528),
     dropoutMasks: [m19, m21],
   };
@@ -291,199 +291,59 @@ function uniform(p: Float32Array, from: number, to: number, bound: number, state
 
 // ---- block1_1 + relu1 ----
 
-// block1_1 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block1_1_fwd_edges: readonly number[] = [0, 1, 0, 224, 223, 224, 0, 224, 1, 223, 0, 1, 1, 223, 223, 224];
 /**
  * block1_1 forward: 3x224x224 -> 64x224x224, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [64][3][3][3] at p[0], bias at p[1728].
- * Interior rows 1..222, columns 1..222: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block1_1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a0, y = ws.a1, n = ws.batch;
+  const x = ws.a0, y = ws.a1, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 150528, yb = b * 3211264;
-    for (let f = 0; f < 64; f += 4) {
-      const wf = f * 27;
-      const b0 = p[f + 1728], b1 = p[f + 1729], b2 = p[f + 1730], b3 = p[f + 1731];
-      for (let oy = 1; oy < 223; oy++) {
-        const xr = xb + oy * 224 - 225;
-        const yr = yb + f * 50176 + oy * 224;
-        for (let ox = 1; ox < 223; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          let v = 0, v1 = 0, wt = 0;
-          v = x[xi]; v1 = x[xi + 1];
-          wt = p[wf]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 27]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 54]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 81]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 1]; v1 = x[xi + 2];
-          wt = p[wf + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 28]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 55]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 82]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 2]; v1 = x[xi + 3];
-          wt = p[wf + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 29]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 56]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 83]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 224]; v1 = x[xi + 225];
-          wt = p[wf + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 30]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 57]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 84]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 225]; v1 = x[xi + 226];
-          wt = p[wf + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 31]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 58]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 85]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 226]; v1 = x[xi + 227];
-          wt = p[wf + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 32]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 59]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 86]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 448]; v1 = x[xi + 449];
-          wt = p[wf + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 33]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 60]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 87]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 449]; v1 = x[xi + 450];
-          wt = p[wf + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 34]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 61]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 88]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 450]; v1 = x[xi + 451];
-          wt = p[wf + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 35]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 62]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 89]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 50176]; v1 = x[xi + 50177];
-          wt = p[wf + 9]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 36]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 63]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 90]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 50177]; v1 = x[xi + 50178];
-          wt = p[wf + 10]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 37]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 64]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 91]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 50178]; v1 = x[xi + 50179];
-          wt = p[wf + 11]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 38]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 65]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 92]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 50400]; v1 = x[xi + 50401];
-          wt = p[wf + 12]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 39]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 66]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 93]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 50401]; v1 = x[xi + 50402];
-          wt = p[wf + 13]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 40]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 67]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 94]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 50402]; v1 = x[xi + 50403];
-          wt = p[wf + 14]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 41]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 68]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 95]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 50624]; v1 = x[xi + 50625];
-          wt = p[wf + 15]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 42]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 69]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 96]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 50625]; v1 = x[xi + 50626];
-          wt = p[wf + 16]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 43]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 70]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 97]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 50626]; v1 = x[xi + 50627];
-          wt = p[wf + 17]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 44]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 71]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 98]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 100352]; v1 = x[xi + 100353];
-          wt = p[wf + 18]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 45]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 72]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 99]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 100353]; v1 = x[xi + 100354];
-          wt = p[wf + 19]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 46]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 73]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 100]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 100354]; v1 = x[xi + 100355];
-          wt = p[wf + 20]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 47]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 74]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 101]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 100576]; v1 = x[xi + 100577];
-          wt = p[wf + 21]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 48]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 75]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 102]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 100577]; v1 = x[xi + 100578];
-          wt = p[wf + 22]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 49]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 76]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 103]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 100578]; v1 = x[xi + 100579];
-          wt = p[wf + 23]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 50]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 77]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 104]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 100800]; v1 = x[xi + 100801];
-          wt = p[wf + 24]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 51]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 78]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 105]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 100801]; v1 = x[xi + 100802];
-          wt = p[wf + 25]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 52]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 79]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 106]; s3_0 += v * wt; s3_1 += v1 * wt;
-          v = x[xi + 100802]; v1 = x[xi + 100803];
-          wt = p[wf + 26]; s0_0 += v * wt; s0_1 += v1 * wt;
-          wt = p[wf + 53]; s1_0 += v * wt; s1_1 += v1 * wt;
-          wt = p[wf + 80]; s2_0 += v * wt; s2_1 += v1 * wt;
-          wt = p[wf + 107]; s3_0 += v * wt; s3_1 += v1 * wt;
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 50176] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 50177] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 100352] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 100353] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 150528] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 150529] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (226x226 per channel)
+    xp.fill(0, 0, 153228);
+    for (let c = 0; c < 3; c++) {
+      for (let iy = 0; iy < 224; iy++) {
+        const from = xb + c * 50176 + iy * 224, to = c * 51076 + iy * 226 + 227;
+        for (let ix = 0; ix < 224; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block1_1_fwd_edges[e], y1 = block1_1_fwd_edges[e + 1], x0 = block1_1_fwd_edges[e + 2], x1 = block1_1_fwd_edges[e + 3];
-      for (let f = 0; f < 64; f++) {
-        const wf = f * 27, yf = yb + f * 50176;
-        const bf = p[f + 1728];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 3; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 224) continue;
-                const xr = xb + c * 50176 + iy * 224;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 224) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 64; o++) {
+      const wo = o * 27;
+      const i0 = p[o + 1728];
+      for (let oy = 0; oy < 224; oy++) {
+        const sr = oy * 226, dr = yb + o * 50176 + oy * 224;
+        for (let ox = 0; ox < 224; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 3; r++) {
+            const sc = si + r * 51076, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 224 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 226], v1 = xp[sc + 227], v2 = xp[sc + 228], v3 = xp[sc + 229], v4 = xp[sc + 230], v5 = xp[sc + 231];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 452], v1 = xp[sc + 453], v2 = xp[sc + 454], v3 = xp[sc + 455], v4 = xp[sc + 456], v5 = xp[sc + 457];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -491,12 +351,12 @@ function block1_1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block1_1 backward, dz = dy * relu'(y) (64x224x224):
- * db: sums of dz; dw: correlation of the input (3x224x224) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block1_1 backward, parameters: dz = dy * relu'(y) (64x224x224), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 3x3 taps per pass, 8 position(s) at a time.
  */
-function block1_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a0, dz = ws.g0, dx = ws.g1, y = ws.a1, e = ws.e0, n = ws.batch;
+function block1_1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a0, dz = ws.g0, y = ws.a1, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 3211264; i++) {
     const v = y[i];
@@ -513,108 +373,125 @@ function block1_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 1728] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 64; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 0, 1728);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 150528, gb = b * 3211264;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (226x226 per channel)
+    xp.fill(0, 0, 153228);
     for (let c = 0; c < 3; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 150528 + c * 50176, gf = b * 3211264 + f * 50176;
-        for (let oy = 0; oy < 224; oy++) {
-          const xr = xc + oy * 224 - 225, gr = gf + oy * 224;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 224, r1 = iy + 1 >= 0 && iy + 1 < 224, r2 = iy + 2 >= 0 && iy + 2 < 224;
-          const inside = oy >= 1 && oy < 223;
-          const xa = inside ? 1 : 224, xz = inside ? 223 : 224;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 50176];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 224, q1 = ix + 1 >= 0 && ix + 1 < 224, q2 = ix + 2 >= 0 && ix + 2 < 224;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 224]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 225]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 226]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 448]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 449]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 450]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 50176];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 224]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 225]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 226]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 448]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 449]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 450]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 224; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 50176];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 224, q1 = ix + 1 >= 0 && ix + 1 < 224, q2 = ix + 2 >= 0 && ix + 2 < 224;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 224]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 225]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 226]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 448]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 449]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 450]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 224; iy++) {
+        const from = xb + c * 50176 + iy * 224, to = c * 51076 + iy * 226 + 227;
+        for (let ix = 0; ix < 224; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 27 + c * 9] = a0_0; grad[f * 27 + c * 9 + 1] = a0_1; grad[f * 27 + c * 9 + 2] = a0_2;
-      grad[f * 27 + c * 9 + 3] = a0_3; grad[f * 27 + c * 9 + 4] = a0_4; grad[f * 27 + c * 9 + 5] = a0_5;
-      grad[f * 27 + c * 9 + 6] = a0_6; grad[f * 27 + c * 9 + 7] = a0_7; grad[f * 27 + c * 9 + 8] = a0_8;
-      grad[f * 27 + c * 9 + 27] = a1_0; grad[f * 27 + c * 9 + 28] = a1_1; grad[f * 27 + c * 9 + 29] = a1_2;
-      grad[f * 27 + c * 9 + 30] = a1_3; grad[f * 27 + c * 9 + 31] = a1_4; grad[f * 27 + c * 9 + 32] = a1_5;
-      grad[f * 27 + c * 9 + 33] = a1_6; grad[f * 27 + c * 9 + 34] = a1_7; grad[f * 27 + c * 9 + 35] = a1_8;
+    }
+    for (let f = 0; f < 64; f++) {
+      for (let c = 0; c < 3; c++) {
+        {
+          let a0 = grad[f * 27 + c * 9], a1 = grad[f * 27 + c * 9 + 1], a2 = grad[f * 27 + c * 9 + 2];
+          let a3 = grad[f * 27 + c * 9 + 3], a4 = grad[f * 27 + c * 9 + 4], a5 = grad[f * 27 + c * 9 + 5];
+          let a6 = grad[f * 27 + c * 9 + 6], a7 = grad[f * 27 + c * 9 + 7], a8 = grad[f * 27 + c * 9 + 8];
+          for (let oy = 0; oy < 224; oy++) {
+            const er = gb + f * 50176 + oy * 224, xr = c * 51076 + oy * 226;
+            for (let ox = 0; ox < 224; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7], v8 = xp[xi + 8], v9 = xp[xi + 9];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7;
+                a0 += e6 * v6; a1 += e6 * v7; a2 += e6 * v8;
+                a0 += e7 * v7; a1 += e7 * v8; a2 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 226], v1 = xp[xi + 227], v2 = xp[xi + 228], v3 = xp[xi + 229], v4 = xp[xi + 230], v5 = xp[xi + 231], v6 = xp[xi + 232], v7 = xp[xi + 233], v8 = xp[xi + 234], v9 = xp[xi + 235];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+                a3 += e5 * v5; a4 += e5 * v6; a5 += e5 * v7;
+                a3 += e6 * v6; a4 += e6 * v7; a5 += e6 * v8;
+                a3 += e7 * v7; a4 += e7 * v8; a5 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 452], v1 = xp[xi + 453], v2 = xp[xi + 454], v3 = xp[xi + 455], v4 = xp[xi + 456], v5 = xp[xi + 457], v6 = xp[xi + 458], v7 = xp[xi + 459], v8 = xp[xi + 460], v9 = xp[xi + 461];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+                a6 += e5 * v5; a7 += e5 * v6; a8 += e5 * v7;
+                a6 += e6 * v6; a7 += e6 * v7; a8 += e6 * v8;
+                a6 += e7 * v7; a7 += e7 * v8; a8 += e7 * v9;
+              }
+            }
+          }
+          grad[f * 27 + c * 9] = a0; grad[f * 27 + c * 9 + 1] = a1; grad[f * 27 + c * 9 + 2] = a2;
+          grad[f * 27 + c * 9 + 3] = a3; grad[f * 27 + c * 9 + 4] = a4; grad[f * 27 + c * 9 + 5] = a5;
+          grad[f * 27 + c * 9 + 6] = a6; grad[f * 27 + c * 9 + 7] = a7; grad[f * 27 + c * 9 + 8] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block1_1 backward, input: dx (3x224x224) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 1x1.
+ */
+function block1_1_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 150528, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 3268864);
-    for (let f = 0; f < 64; f++) {
-      for (let oy = 0; oy < 224; oy++) {
-        const s = b * 3211264 + f * 50176 + oy * 224, d = f * 51076 + oy * 226 + 227;
-        for (let ox = 0; ox < 224; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 150528, gb = b * 3211264;
+    // dz of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (226x226 per channel)
+    ep.fill(0, 0, 3268864);
+    for (let c = 0; c < 64; c++) {
+      for (let iy = 0; iy < 224; iy++) {
+        const from = gb + c * 50176 + iy * 224, to = c * 51076 + iy * 226 + 227;
+        for (let ix = 0; ix < 224; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    {
-      const dc = db, wc = 0;
-      for (let ty = 0; ty < 224; ty++) {
-        const dr = dc + ty * 224, gr = mb + ty * 226 + 227;
-        for (let tx = 0; tx < 224; tx++) {
-          let s0 = 0, s1 = 0, s2 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 64; f++, gf += 51076, wf += 27) {
-            let v: number;
-            v = e[gf + 227]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18];
-            v = e[gf + 226]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19];
-            v = e[gf + 225]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23];
-            v = e[gf - 225]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24];
-            v = e[gf - 226]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25];
-            v = e[gf - 227]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26];
+    for (let o = 0; o < 3; o++) {
+      const wo = o * 9 + 8;
+      for (let oy = 0; oy < 224; oy++) {
+        const sr = oy * 226, dr = db + o * 50176 + oy * 224;
+        for (let ox = 0; ox < 224; ox += 4) {
+          const si = sr + ox;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          for (let r = 0; r < 64; r++) {
+            const sc = si + r * 51076, wr = wo + r * 27;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3], v4 = ep[sc + 4], v5 = ep[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 226], v1 = ep[sc + 227], v2 = ep[sc + 228], v3 = ep[sc + 229], v4 = ep[sc + 230], v5 = ep[sc + 231];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 452], v1 = ep[sc + 453], v2 = ep[sc + 454], v3 = ep[sc + 455], v4 = ep[sc + 456], v5 = ep[sc + 457];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 50176] = s1;
-          dx[dr + tx + 100352] = s2;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
         }
       }
     }
@@ -623,112 +500,59 @@ function block1_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
 
 // ---- block1_2 + relu2 ----
 
-// block1_2 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block1_2_fwd_edges: readonly number[] = [0, 1, 0, 224, 223, 224, 0, 224, 1, 223, 0, 1, 1, 223, 223, 224];
 /**
  * block1_2 forward: 64x224x224 -> 64x224x224, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [64][64][3][3] at p[1792], bias at p[38656].
- * Interior rows 1..222, columns 1..222: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block1_2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a1, y = ws.a2, n = ws.batch;
+  const x = ws.a1, y = ws.a2, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 3211264, yb = b * 3211264;
-    for (let f = 0; f < 64; f += 4) {
-      const wf = f * 576 + 1792;
-      const b0 = p[f + 38656], b1 = p[f + 38657], b2 = p[f + 38658], b3 = p[f + 38659];
-      for (let oy = 1; oy < 223; oy++) {
-        const xr = xb + oy * 224 - 225;
-        const yr = yb + f * 50176 + oy * 224;
-        for (let ox = 1; ox < 223; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 64; c++) {
-            const xc = xi + c * 50176, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 576]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1152]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1728]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 577]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1153]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1729]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 578]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1154]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1730]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 224]; v1 = x[xc + 225];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 579]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1155]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1731]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 225]; v1 = x[xc + 226];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 580]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1156]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1732]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 226]; v1 = x[xc + 227];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 581]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1157]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1733]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 448]; v1 = x[xc + 449];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 582]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1158]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1734]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 449]; v1 = x[xc + 450];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 583]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1159]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1735]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 450]; v1 = x[xc + 451];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 584]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1160]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1736]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 50176] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 50177] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 100352] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 100353] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 150528] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 150529] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (226x226 per channel)
+    xp.fill(0, 0, 3268864);
+    for (let c = 0; c < 64; c++) {
+      for (let iy = 0; iy < 224; iy++) {
+        const from = xb + c * 50176 + iy * 224, to = c * 51076 + iy * 226 + 227;
+        for (let ix = 0; ix < 224; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block1_2_fwd_edges[e], y1 = block1_2_fwd_edges[e + 1], x0 = block1_2_fwd_edges[e + 2], x1 = block1_2_fwd_edges[e + 3];
-      for (let f = 0; f < 64; f++) {
-        const wf = f * 576 + 1792, yf = yb + f * 50176;
-        const bf = p[f + 38656];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 64; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 224) continue;
-                const xr = xb + c * 50176 + iy * 224;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 224) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 64; o++) {
+      const wo = o * 576 + 1792;
+      const i0 = p[o + 38656];
+      for (let oy = 0; oy < 224; oy++) {
+        const sr = oy * 226, dr = yb + o * 50176 + oy * 224;
+        for (let ox = 0; ox < 224; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 64; r++) {
+            const sc = si + r * 51076, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 224 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 226], v1 = xp[sc + 227], v2 = xp[sc + 228], v3 = xp[sc + 229], v4 = xp[sc + 230], v5 = xp[sc + 231];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 452], v1 = xp[sc + 453], v2 = xp[sc + 454], v3 = xp[sc + 455], v4 = xp[sc + 456], v5 = xp[sc + 457];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -736,12 +560,12 @@ function block1_2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block1_2 backward, dz = dy * relu'(y) (64x224x224):
- * db: sums of dz; dw: correlation of the input (64x224x224) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block1_2 backward, parameters: dz = dy * relu'(y) (64x224x224), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function block1_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a1, dz = ws.g1, dx = ws.g0, y = ws.a2, e = ws.e0, n = ws.batch;
+function block1_2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a1, dz = ws.g1, y = ws.a2, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 3211264; i++) {
     const v = y[i];
@@ -758,109 +582,78 @@ function block1_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 38656] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 64; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 1792, 38656);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 3211264, gb = b * 3211264;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (226x226 per channel)
+    xp.fill(0, 0, 3268864);
     for (let c = 0; c < 64; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 3211264 + c * 50176, gf = b * 3211264 + f * 50176;
-        for (let oy = 0; oy < 224; oy++) {
-          const xr = xc + oy * 224 - 225, gr = gf + oy * 224;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 224, r1 = iy + 1 >= 0 && iy + 1 < 224, r2 = iy + 2 >= 0 && iy + 2 < 224;
-          const inside = oy >= 1 && oy < 223;
-          const xa = inside ? 1 : 224, xz = inside ? 223 : 224;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 50176];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 224, q1 = ix + 1 >= 0 && ix + 1 < 224, q2 = ix + 2 >= 0 && ix + 2 < 224;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 224]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 225]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 226]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 448]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 449]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 450]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 50176];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 224]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 225]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 226]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 448]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 449]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 450]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 224; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 50176];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 224, q1 = ix + 1 >= 0 && ix + 1 < 224, q2 = ix + 2 >= 0 && ix + 2 < 224;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 224]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 225]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 226]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 448]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 449]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 450]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 224; iy++) {
+        const from = xb + c * 50176 + iy * 224, to = c * 51076 + iy * 226 + 227;
+        for (let ix = 0; ix < 224; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 576 + c * 9 + 1792] = a0_0; grad[f * 576 + c * 9 + 1793] = a0_1; grad[f * 576 + c * 9 + 1794] = a0_2;
-      grad[f * 576 + c * 9 + 1795] = a0_3; grad[f * 576 + c * 9 + 1796] = a0_4; grad[f * 576 + c * 9 + 1797] = a0_5;
-      grad[f * 576 + c * 9 + 1798] = a0_6; grad[f * 576 + c * 9 + 1799] = a0_7; grad[f * 576 + c * 9 + 1800] = a0_8;
-      grad[f * 576 + c * 9 + 2368] = a1_0; grad[f * 576 + c * 9 + 2369] = a1_1; grad[f * 576 + c * 9 + 2370] = a1_2;
-      grad[f * 576 + c * 9 + 2371] = a1_3; grad[f * 576 + c * 9 + 2372] = a1_4; grad[f * 576 + c * 9 + 2373] = a1_5;
-      grad[f * 576 + c * 9 + 2374] = a1_6; grad[f * 576 + c * 9 + 2375] = a1_7; grad[f * 576 + c * 9 + 2376] = a1_8;
+    }
+    for (let f = 0; f < 64; f++) {
+      for (let c = 0; c < 64; c++) {
+        {
+          let a0 = grad[f * 576 + c * 9 + 1792], a1 = grad[f * 576 + c * 9 + 1793], a2 = grad[f * 576 + c * 9 + 1794];
+          let a3 = grad[f * 576 + c * 9 + 1795], a4 = grad[f * 576 + c * 9 + 1796], a5 = grad[f * 576 + c * 9 + 1797];
+          let a6 = grad[f * 576 + c * 9 + 1798], a7 = grad[f * 576 + c * 9 + 1799], a8 = grad[f * 576 + c * 9 + 1800];
+          for (let oy = 0; oy < 224; oy++) {
+            const er = gb + f * 50176 + oy * 224, xr = c * 51076 + oy * 226;
+            for (let ox = 0; ox < 224; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+              a3 += e * xp[xi + 226]; a4 += e * xp[xi + 227]; a5 += e * xp[xi + 228];
+              a6 += e * xp[xi + 452]; a7 += e * xp[xi + 453]; a8 += e * xp[xi + 454];
+            }
+          }
+          grad[f * 576 + c * 9 + 1792] = a0; grad[f * 576 + c * 9 + 1793] = a1; grad[f * 576 + c * 9 + 1794] = a2;
+          grad[f * 576 + c * 9 + 1795] = a3; grad[f * 576 + c * 9 + 1796] = a4; grad[f * 576 + c * 9 + 1797] = a5;
+          grad[f * 576 + c * 9 + 1798] = a6; grad[f * 576 + c * 9 + 1799] = a7; grad[f * 576 + c * 9 + 1800] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block1_2 backward, input: dx (64x224x224) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function block1_2_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, dxp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 3211264, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 3268864);
+    const db = b * 3211264, gb = b * 3211264, tb = 0;
+    // the input gradient of sample b, zero-padded like the input (226x226 per channel)
+    dxp.fill(0, tb, tb + 3268864);
     for (let f = 0; f < 64; f++) {
+      const wf = f * 576 + 1792, gf = gb + f * 50176;
       for (let oy = 0; oy < 224; oy++) {
-        const s = b * 3211264 + f * 50176 + oy * 224, d = f * 51076 + oy * 226 + 227;
+        const tr = tb + oy * 226, er = gf + oy * 224;
         for (let ox = 0; ox < 224; ox++) {
-          e[d + ox] = dz[s + ox];
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          for (let c = 0, tc = ti, wc = wf; c < 64; c++, tc += 51076, wc += 9) {
+            dxp[tc] += e * p[wc]; dxp[tc + 1] += e * p[wc + 1]; dxp[tc + 2] += e * p[wc + 2];
+            dxp[tc + 226] += e * p[wc + 3]; dxp[tc + 227] += e * p[wc + 4]; dxp[tc + 228] += e * p[wc + 5];
+            dxp[tc + 452] += e * p[wc + 6]; dxp[tc + 453] += e * p[wc + 7]; dxp[tc + 454] += e * p[wc + 8];
+          }
         }
       }
     }
-    for (let c = 0; c < 64; c += 4) {
-      const dc = db + c * 50176, wc = c * 9 + 1792;
-      for (let ty = 0; ty < 224; ty++) {
-        const dr = dc + ty * 224, gr = mb + ty * 226 + 227;
-        for (let tx = 0; tx < 224; tx++) {
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 64; f++, gf += 51076, wf += 576) {
-            let v: number;
-            v = e[gf + 227]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 226]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 225]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 225]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 226]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 227]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
-          }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 50176] = s1;
-          dx[dr + tx + 100352] = s2;
-          dx[dr + tx + 150528] = s3;
+    // crop the padding away
+    for (let c = 0; c < 64; c++) {
+      for (let iy = 0; iy < 224; iy++) {
+        const from = c * 51076 + iy * 226 + 227, to = db + c * 50176 + iy * 224;
+        for (let ix = 0; ix < 224; ix++) {
+          dx[to + ix] = dxp[from + ix];
         }
       }
     }
@@ -906,112 +699,59 @@ function pool1_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 // ---- block2_1 + relu3 ----
 
-// block2_1 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block2_1_fwd_edges: readonly number[] = [0, 1, 0, 112, 111, 112, 0, 112, 1, 111, 0, 1, 1, 111, 111, 112];
 /**
  * block2_1 forward: 64x112x112 -> 128x112x112, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [128][64][3][3] at p[38720], bias at p[112448].
- * Interior rows 1..110, columns 1..110: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block2_1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a3, y = ws.a4, n = ws.batch;
+  const x = ws.a3, y = ws.a4, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 802816, yb = b * 1605632;
-    for (let f = 0; f < 128; f += 4) {
-      const wf = f * 576 + 38720;
-      const b0 = p[f + 112448], b1 = p[f + 112449], b2 = p[f + 112450], b3 = p[f + 112451];
-      for (let oy = 1; oy < 111; oy++) {
-        const xr = xb + oy * 112 - 113;
-        const yr = yb + f * 12544 + oy * 112;
-        for (let ox = 1; ox < 111; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 64; c++) {
-            const xc = xi + c * 12544, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 576]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1152]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1728]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 577]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1153]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1729]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 578]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1154]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1730]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 112]; v1 = x[xc + 113];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 579]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1155]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1731]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 113]; v1 = x[xc + 114];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 580]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1156]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1732]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 114]; v1 = x[xc + 115];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 581]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1157]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1733]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 224]; v1 = x[xc + 225];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 582]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1158]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1734]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 225]; v1 = x[xc + 226];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 583]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1159]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1735]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 226]; v1 = x[xc + 227];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 584]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 1160]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 1736]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 12544] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 12545] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 25088] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 25089] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 37632] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 37633] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (114x114 per channel)
+    xp.fill(0, 0, 831744);
+    for (let c = 0; c < 64; c++) {
+      for (let iy = 0; iy < 112; iy++) {
+        const from = xb + c * 12544 + iy * 112, to = c * 12996 + iy * 114 + 115;
+        for (let ix = 0; ix < 112; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block2_1_fwd_edges[e], y1 = block2_1_fwd_edges[e + 1], x0 = block2_1_fwd_edges[e + 2], x1 = block2_1_fwd_edges[e + 3];
-      for (let f = 0; f < 128; f++) {
-        const wf = f * 576 + 38720, yf = yb + f * 12544;
-        const bf = p[f + 112448];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 64; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 112) continue;
-                const xr = xb + c * 12544 + iy * 112;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 112) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 128; o++) {
+      const wo = o * 576 + 38720;
+      const i0 = p[o + 112448];
+      for (let oy = 0; oy < 112; oy++) {
+        const sr = oy * 114, dr = yb + o * 12544 + oy * 112;
+        for (let ox = 0; ox < 112; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 64; r++) {
+            const sc = si + r * 12996, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 112 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 114], v1 = xp[sc + 115], v2 = xp[sc + 116], v3 = xp[sc + 117], v4 = xp[sc + 118], v5 = xp[sc + 119];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 228], v1 = xp[sc + 229], v2 = xp[sc + 230], v3 = xp[sc + 231], v4 = xp[sc + 232], v5 = xp[sc + 233];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -1019,12 +759,12 @@ function block2_1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block2_1 backward, dz = dy * relu'(y) (128x112x112):
- * db: sums of dz; dw: correlation of the input (64x112x112) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block2_1 backward, parameters: dz = dy * relu'(y) (128x112x112), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 3x3 taps per pass, 8 position(s) at a time.
  */
-function block2_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a3, dz = ws.g1, dx = ws.g0, y = ws.a4, e = ws.e0, n = ws.batch;
+function block2_1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a3, dz = ws.g1, y = ws.a4, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 1605632; i++) {
     const v = y[i];
@@ -1041,109 +781,125 @@ function block2_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 112448] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 128; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 38720, 112448);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 802816, gb = b * 1605632;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (114x114 per channel)
+    xp.fill(0, 0, 831744);
     for (let c = 0; c < 64; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 802816 + c * 12544, gf = b * 1605632 + f * 12544;
-        for (let oy = 0; oy < 112; oy++) {
-          const xr = xc + oy * 112 - 113, gr = gf + oy * 112;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 112, r1 = iy + 1 >= 0 && iy + 1 < 112, r2 = iy + 2 >= 0 && iy + 2 < 112;
-          const inside = oy >= 1 && oy < 111;
-          const xa = inside ? 1 : 112, xz = inside ? 111 : 112;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 12544];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 112, q1 = ix + 1 >= 0 && ix + 1 < 112, q2 = ix + 2 >= 0 && ix + 2 < 112;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 112]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 113]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 114]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 224]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 225]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 226]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 12544];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 112]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 113]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 114]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 224]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 225]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 226]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 112; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 12544];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 112, q1 = ix + 1 >= 0 && ix + 1 < 112, q2 = ix + 2 >= 0 && ix + 2 < 112;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 112]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 113]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 114]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 224]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 225]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 226]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 112; iy++) {
+        const from = xb + c * 12544 + iy * 112, to = c * 12996 + iy * 114 + 115;
+        for (let ix = 0; ix < 112; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 576 + c * 9 + 38720] = a0_0; grad[f * 576 + c * 9 + 38721] = a0_1; grad[f * 576 + c * 9 + 38722] = a0_2;
-      grad[f * 576 + c * 9 + 38723] = a0_3; grad[f * 576 + c * 9 + 38724] = a0_4; grad[f * 576 + c * 9 + 38725] = a0_5;
-      grad[f * 576 + c * 9 + 38726] = a0_6; grad[f * 576 + c * 9 + 38727] = a0_7; grad[f * 576 + c * 9 + 38728] = a0_8;
-      grad[f * 576 + c * 9 + 39296] = a1_0; grad[f * 576 + c * 9 + 39297] = a1_1; grad[f * 576 + c * 9 + 39298] = a1_2;
-      grad[f * 576 + c * 9 + 39299] = a1_3; grad[f * 576 + c * 9 + 39300] = a1_4; grad[f * 576 + c * 9 + 39301] = a1_5;
-      grad[f * 576 + c * 9 + 39302] = a1_6; grad[f * 576 + c * 9 + 39303] = a1_7; grad[f * 576 + c * 9 + 39304] = a1_8;
+    }
+    for (let f = 0; f < 128; f++) {
+      for (let c = 0; c < 64; c++) {
+        {
+          let a0 = grad[f * 576 + c * 9 + 38720], a1 = grad[f * 576 + c * 9 + 38721], a2 = grad[f * 576 + c * 9 + 38722];
+          let a3 = grad[f * 576 + c * 9 + 38723], a4 = grad[f * 576 + c * 9 + 38724], a5 = grad[f * 576 + c * 9 + 38725];
+          let a6 = grad[f * 576 + c * 9 + 38726], a7 = grad[f * 576 + c * 9 + 38727], a8 = grad[f * 576 + c * 9 + 38728];
+          for (let oy = 0; oy < 112; oy++) {
+            const er = gb + f * 12544 + oy * 112, xr = c * 12996 + oy * 114;
+            for (let ox = 0; ox < 112; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7], v8 = xp[xi + 8], v9 = xp[xi + 9];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7;
+                a0 += e6 * v6; a1 += e6 * v7; a2 += e6 * v8;
+                a0 += e7 * v7; a1 += e7 * v8; a2 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 114], v1 = xp[xi + 115], v2 = xp[xi + 116], v3 = xp[xi + 117], v4 = xp[xi + 118], v5 = xp[xi + 119], v6 = xp[xi + 120], v7 = xp[xi + 121], v8 = xp[xi + 122], v9 = xp[xi + 123];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+                a3 += e5 * v5; a4 += e5 * v6; a5 += e5 * v7;
+                a3 += e6 * v6; a4 += e6 * v7; a5 += e6 * v8;
+                a3 += e7 * v7; a4 += e7 * v8; a5 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 228], v1 = xp[xi + 229], v2 = xp[xi + 230], v3 = xp[xi + 231], v4 = xp[xi + 232], v5 = xp[xi + 233], v6 = xp[xi + 234], v7 = xp[xi + 235], v8 = xp[xi + 236], v9 = xp[xi + 237];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+                a6 += e5 * v5; a7 += e5 * v6; a8 += e5 * v7;
+                a6 += e6 * v6; a7 += e6 * v7; a8 += e6 * v8;
+                a6 += e7 * v7; a7 += e7 * v8; a8 += e7 * v9;
+              }
+            }
+          }
+          grad[f * 576 + c * 9 + 38720] = a0; grad[f * 576 + c * 9 + 38721] = a1; grad[f * 576 + c * 9 + 38722] = a2;
+          grad[f * 576 + c * 9 + 38723] = a3; grad[f * 576 + c * 9 + 38724] = a4; grad[f * 576 + c * 9 + 38725] = a5;
+          grad[f * 576 + c * 9 + 38726] = a6; grad[f * 576 + c * 9 + 38727] = a7; grad[f * 576 + c * 9 + 38728] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block2_1 backward, input: dx (64x112x112) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 1x1.
+ */
+function block2_1_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 802816, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 1663488);
-    for (let f = 0; f < 128; f++) {
-      for (let oy = 0; oy < 112; oy++) {
-        const s = b * 1605632 + f * 12544 + oy * 112, d = f * 12996 + oy * 114 + 115;
-        for (let ox = 0; ox < 112; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 802816, gb = b * 1605632;
+    // dz of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (114x114 per channel)
+    ep.fill(0, 0, 1663488);
+    for (let c = 0; c < 128; c++) {
+      for (let iy = 0; iy < 112; iy++) {
+        const from = gb + c * 12544 + iy * 112, to = c * 12996 + iy * 114 + 115;
+        for (let ix = 0; ix < 112; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 64; c += 4) {
-      const dc = db + c * 12544, wc = c * 9 + 38720;
-      for (let ty = 0; ty < 112; ty++) {
-        const dr = dc + ty * 112, gr = mb + ty * 114 + 115;
-        for (let tx = 0; tx < 112; tx++) {
+    for (let o = 0; o < 64; o++) {
+      const wo = o * 9 + 38728;
+      for (let oy = 0; oy < 112; oy++) {
+        const sr = oy * 114, dr = db + o * 12544 + oy * 112;
+        for (let ox = 0; ox < 112; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 128; f++, gf += 12996, wf += 576) {
-            let v: number;
-            v = e[gf + 115]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 114]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 113]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 113]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 114]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 115]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
+          for (let r = 0; r < 128; r++) {
+            const sc = si + r * 12996, wr = wo + r * 576;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3], v4 = ep[sc + 4], v5 = ep[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 114], v1 = ep[sc + 115], v2 = ep[sc + 116], v3 = ep[sc + 117], v4 = ep[sc + 118], v5 = ep[sc + 119];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 228], v1 = ep[sc + 229], v2 = ep[sc + 230], v3 = ep[sc + 231], v4 = ep[sc + 232], v5 = ep[sc + 233];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 12544] = s1;
-          dx[dr + tx + 25088] = s2;
-          dx[dr + tx + 37632] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
         }
       }
     }
@@ -1152,112 +908,59 @@ function block2_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
 
 // ---- block2_2 + relu4 ----
 
-// block2_2 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block2_2_fwd_edges: readonly number[] = [0, 1, 0, 112, 111, 112, 0, 112, 1, 111, 0, 1, 1, 111, 111, 112];
 /**
  * block2_2 forward: 128x112x112 -> 128x112x112, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [128][128][3][3] at p[112576], bias at p[260032].
- * Interior rows 1..110, columns 1..110: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block2_2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a4, y = ws.a5, n = ws.batch;
+  const x = ws.a4, y = ws.a5, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 1605632, yb = b * 1605632;
-    for (let f = 0; f < 128; f += 4) {
-      const wf = f * 1152 + 112576;
-      const b0 = p[f + 260032], b1 = p[f + 260033], b2 = p[f + 260034], b3 = p[f + 260035];
-      for (let oy = 1; oy < 111; oy++) {
-        const xr = xb + oy * 112 - 113;
-        const yr = yb + f * 12544 + oy * 112;
-        for (let ox = 1; ox < 111; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 128; c++) {
-            const xc = xi + c * 12544, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1152]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2304]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3456]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1153]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2305]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3457]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1154]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2306]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3458]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 112]; v1 = x[xc + 113];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1155]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2307]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3459]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 113]; v1 = x[xc + 114];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1156]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2308]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3460]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 114]; v1 = x[xc + 115];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1157]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2309]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3461]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 224]; v1 = x[xc + 225];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1158]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2310]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3462]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 225]; v1 = x[xc + 226];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1159]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2311]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3463]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 226]; v1 = x[xc + 227];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1160]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2312]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3464]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 12544] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 12545] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 25088] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 25089] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 37632] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 37633] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (114x114 per channel)
+    xp.fill(0, 0, 1663488);
+    for (let c = 0; c < 128; c++) {
+      for (let iy = 0; iy < 112; iy++) {
+        const from = xb + c * 12544 + iy * 112, to = c * 12996 + iy * 114 + 115;
+        for (let ix = 0; ix < 112; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block2_2_fwd_edges[e], y1 = block2_2_fwd_edges[e + 1], x0 = block2_2_fwd_edges[e + 2], x1 = block2_2_fwd_edges[e + 3];
-      for (let f = 0; f < 128; f++) {
-        const wf = f * 1152 + 112576, yf = yb + f * 12544;
-        const bf = p[f + 260032];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 128; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 112) continue;
-                const xr = xb + c * 12544 + iy * 112;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 112) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 128; o++) {
+      const wo = o * 1152 + 112576;
+      const i0 = p[o + 260032];
+      for (let oy = 0; oy < 112; oy++) {
+        const sr = oy * 114, dr = yb + o * 12544 + oy * 112;
+        for (let ox = 0; ox < 112; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 128; r++) {
+            const sc = si + r * 12996, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 112 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 114], v1 = xp[sc + 115], v2 = xp[sc + 116], v3 = xp[sc + 117], v4 = xp[sc + 118], v5 = xp[sc + 119];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 228], v1 = xp[sc + 229], v2 = xp[sc + 230], v3 = xp[sc + 231], v4 = xp[sc + 232], v5 = xp[sc + 233];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -1265,12 +968,12 @@ function block2_2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block2_2 backward, dz = dy * relu'(y) (128x112x112):
- * db: sums of dz; dw: correlation of the input (128x112x112) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block2_2 backward, parameters: dz = dy * relu'(y) (128x112x112), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function block2_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a4, dz = ws.g0, dx = ws.g1, y = ws.a5, e = ws.e0, n = ws.batch;
+function block2_2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a4, dz = ws.g0, y = ws.a5, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 1605632; i++) {
     const v = y[i];
@@ -1287,109 +990,78 @@ function block2_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 260032] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 128; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 112576, 260032);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 1605632, gb = b * 1605632;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (114x114 per channel)
+    xp.fill(0, 0, 1663488);
     for (let c = 0; c < 128; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 1605632 + c * 12544, gf = b * 1605632 + f * 12544;
-        for (let oy = 0; oy < 112; oy++) {
-          const xr = xc + oy * 112 - 113, gr = gf + oy * 112;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 112, r1 = iy + 1 >= 0 && iy + 1 < 112, r2 = iy + 2 >= 0 && iy + 2 < 112;
-          const inside = oy >= 1 && oy < 111;
-          const xa = inside ? 1 : 112, xz = inside ? 111 : 112;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 12544];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 112, q1 = ix + 1 >= 0 && ix + 1 < 112, q2 = ix + 2 >= 0 && ix + 2 < 112;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 112]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 113]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 114]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 224]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 225]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 226]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 12544];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 112]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 113]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 114]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 224]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 225]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 226]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 112; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 12544];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 112, q1 = ix + 1 >= 0 && ix + 1 < 112, q2 = ix + 2 >= 0 && ix + 2 < 112;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 112]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 113]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 114]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 224]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 225]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 226]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 112; iy++) {
+        const from = xb + c * 12544 + iy * 112, to = c * 12996 + iy * 114 + 115;
+        for (let ix = 0; ix < 112; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 1152 + c * 9 + 112576] = a0_0; grad[f * 1152 + c * 9 + 112577] = a0_1; grad[f * 1152 + c * 9 + 112578] = a0_2;
-      grad[f * 1152 + c * 9 + 112579] = a0_3; grad[f * 1152 + c * 9 + 112580] = a0_4; grad[f * 1152 + c * 9 + 112581] = a0_5;
-      grad[f * 1152 + c * 9 + 112582] = a0_6; grad[f * 1152 + c * 9 + 112583] = a0_7; grad[f * 1152 + c * 9 + 112584] = a0_8;
-      grad[f * 1152 + c * 9 + 113728] = a1_0; grad[f * 1152 + c * 9 + 113729] = a1_1; grad[f * 1152 + c * 9 + 113730] = a1_2;
-      grad[f * 1152 + c * 9 + 113731] = a1_3; grad[f * 1152 + c * 9 + 113732] = a1_4; grad[f * 1152 + c * 9 + 113733] = a1_5;
-      grad[f * 1152 + c * 9 + 113734] = a1_6; grad[f * 1152 + c * 9 + 113735] = a1_7; grad[f * 1152 + c * 9 + 113736] = a1_8;
+    }
+    for (let f = 0; f < 128; f++) {
+      for (let c = 0; c < 128; c++) {
+        {
+          let a0 = grad[f * 1152 + c * 9 + 112576], a1 = grad[f * 1152 + c * 9 + 112577], a2 = grad[f * 1152 + c * 9 + 112578];
+          let a3 = grad[f * 1152 + c * 9 + 112579], a4 = grad[f * 1152 + c * 9 + 112580], a5 = grad[f * 1152 + c * 9 + 112581];
+          let a6 = grad[f * 1152 + c * 9 + 112582], a7 = grad[f * 1152 + c * 9 + 112583], a8 = grad[f * 1152 + c * 9 + 112584];
+          for (let oy = 0; oy < 112; oy++) {
+            const er = gb + f * 12544 + oy * 112, xr = c * 12996 + oy * 114;
+            for (let ox = 0; ox < 112; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+              a3 += e * xp[xi + 114]; a4 += e * xp[xi + 115]; a5 += e * xp[xi + 116];
+              a6 += e * xp[xi + 228]; a7 += e * xp[xi + 229]; a8 += e * xp[xi + 230];
+            }
+          }
+          grad[f * 1152 + c * 9 + 112576] = a0; grad[f * 1152 + c * 9 + 112577] = a1; grad[f * 1152 + c * 9 + 112578] = a2;
+          grad[f * 1152 + c * 9 + 112579] = a3; grad[f * 1152 + c * 9 + 112580] = a4; grad[f * 1152 + c * 9 + 112581] = a5;
+          grad[f * 1152 + c * 9 + 112582] = a6; grad[f * 1152 + c * 9 + 112583] = a7; grad[f * 1152 + c * 9 + 112584] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block2_2 backward, input: dx (128x112x112) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function block2_2_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, dxp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 1605632, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 1663488);
+    const db = b * 1605632, gb = b * 1605632, tb = 0;
+    // the input gradient of sample b, zero-padded like the input (114x114 per channel)
+    dxp.fill(0, tb, tb + 1663488);
     for (let f = 0; f < 128; f++) {
+      const wf = f * 1152 + 112576, gf = gb + f * 12544;
       for (let oy = 0; oy < 112; oy++) {
-        const s = b * 1605632 + f * 12544 + oy * 112, d = f * 12996 + oy * 114 + 115;
+        const tr = tb + oy * 114, er = gf + oy * 112;
         for (let ox = 0; ox < 112; ox++) {
-          e[d + ox] = dz[s + ox];
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          for (let c = 0, tc = ti, wc = wf; c < 128; c++, tc += 12996, wc += 9) {
+            dxp[tc] += e * p[wc]; dxp[tc + 1] += e * p[wc + 1]; dxp[tc + 2] += e * p[wc + 2];
+            dxp[tc + 114] += e * p[wc + 3]; dxp[tc + 115] += e * p[wc + 4]; dxp[tc + 116] += e * p[wc + 5];
+            dxp[tc + 228] += e * p[wc + 6]; dxp[tc + 229] += e * p[wc + 7]; dxp[tc + 230] += e * p[wc + 8];
+          }
         }
       }
     }
-    for (let c = 0; c < 128; c += 4) {
-      const dc = db + c * 12544, wc = c * 9 + 112576;
-      for (let ty = 0; ty < 112; ty++) {
-        const dr = dc + ty * 112, gr = mb + ty * 114 + 115;
-        for (let tx = 0; tx < 112; tx++) {
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 128; f++, gf += 12996, wf += 1152) {
-            let v: number;
-            v = e[gf + 115]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 114]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 113]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 113]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 114]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 115]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
-          }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 12544] = s1;
-          dx[dr + tx + 25088] = s2;
-          dx[dr + tx + 37632] = s3;
+    // crop the padding away
+    for (let c = 0; c < 128; c++) {
+      for (let iy = 0; iy < 112; iy++) {
+        const from = c * 12996 + iy * 114 + 115, to = db + c * 12544 + iy * 112;
+        for (let ix = 0; ix < 112; ix++) {
+          dx[to + ix] = dxp[from + ix];
         }
       }
     }
@@ -1435,112 +1107,59 @@ function pool2_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 // ---- block3_1 + relu5 ----
 
-// block3_1 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block3_1_fwd_edges: readonly number[] = [0, 1, 0, 56, 55, 56, 0, 56, 1, 55, 0, 1, 1, 55, 55, 56];
 /**
  * block3_1 forward: 128x56x56 -> 256x56x56, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [256][128][3][3] at p[260160], bias at p[555072].
- * Interior rows 1..54, columns 1..54: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block3_1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a6, y = ws.a7, n = ws.batch;
+  const x = ws.a6, y = ws.a7, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 401408, yb = b * 802816;
-    for (let f = 0; f < 256; f += 4) {
-      const wf = f * 1152 + 260160;
-      const b0 = p[f + 555072], b1 = p[f + 555073], b2 = p[f + 555074], b3 = p[f + 555075];
-      for (let oy = 1; oy < 55; oy++) {
-        const xr = xb + oy * 56 - 57;
-        const yr = yb + f * 3136 + oy * 56;
-        for (let ox = 1; ox < 55; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 128; c++) {
-            const xc = xi + c * 3136, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1152]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2304]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3456]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1153]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2305]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3457]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1154]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2306]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3458]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 56]; v1 = x[xc + 57];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1155]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2307]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3459]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 57]; v1 = x[xc + 58];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1156]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2308]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3460]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 58]; v1 = x[xc + 59];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1157]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2309]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3461]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 112]; v1 = x[xc + 113];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1158]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2310]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3462]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 113]; v1 = x[xc + 114];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1159]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2311]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3463]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 114]; v1 = x[xc + 115];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 1160]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 2312]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 3464]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 3136] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 3137] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 6272] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 6273] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 9408] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 9409] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (58x58 per channel)
+    xp.fill(0, 0, 430592);
+    for (let c = 0; c < 128; c++) {
+      for (let iy = 0; iy < 56; iy++) {
+        const from = xb + c * 3136 + iy * 56, to = c * 3364 + iy * 58 + 59;
+        for (let ix = 0; ix < 56; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block3_1_fwd_edges[e], y1 = block3_1_fwd_edges[e + 1], x0 = block3_1_fwd_edges[e + 2], x1 = block3_1_fwd_edges[e + 3];
-      for (let f = 0; f < 256; f++) {
-        const wf = f * 1152 + 260160, yf = yb + f * 3136;
-        const bf = p[f + 555072];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 128; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 56) continue;
-                const xr = xb + c * 3136 + iy * 56;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 56) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 256; o++) {
+      const wo = o * 1152 + 260160;
+      const i0 = p[o + 555072];
+      for (let oy = 0; oy < 56; oy++) {
+        const sr = oy * 58, dr = yb + o * 3136 + oy * 56;
+        for (let ox = 0; ox < 56; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 128; r++) {
+            const sc = si + r * 3364, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 56 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 58], v1 = xp[sc + 59], v2 = xp[sc + 60], v3 = xp[sc + 61], v4 = xp[sc + 62], v5 = xp[sc + 63];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 116], v1 = xp[sc + 117], v2 = xp[sc + 118], v3 = xp[sc + 119], v4 = xp[sc + 120], v5 = xp[sc + 121];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -1548,12 +1167,12 @@ function block3_1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block3_1 backward, dz = dy * relu'(y) (256x56x56):
- * db: sums of dz; dw: correlation of the input (128x56x56) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block3_1 backward, parameters: dz = dy * relu'(y) (256x56x56), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 3x3 taps per pass, 8 position(s) at a time.
  */
-function block3_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a6, dz = ws.g0, dx = ws.g1, y = ws.a7, e = ws.e0, n = ws.batch;
+function block3_1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a6, dz = ws.g0, y = ws.a7, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 802816; i++) {
     const v = y[i];
@@ -1570,109 +1189,125 @@ function block3_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 555072] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 256; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 260160, 555072);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 401408, gb = b * 802816;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (58x58 per channel)
+    xp.fill(0, 0, 430592);
     for (let c = 0; c < 128; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 401408 + c * 3136, gf = b * 802816 + f * 3136;
-        for (let oy = 0; oy < 56; oy++) {
-          const xr = xc + oy * 56 - 57, gr = gf + oy * 56;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 56, r1 = iy + 1 >= 0 && iy + 1 < 56, r2 = iy + 2 >= 0 && iy + 2 < 56;
-          const inside = oy >= 1 && oy < 55;
-          const xa = inside ? 1 : 56, xz = inside ? 55 : 56;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 3136];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 56, q1 = ix + 1 >= 0 && ix + 1 < 56, q2 = ix + 2 >= 0 && ix + 2 < 56;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 56]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 57]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 58]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 112]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 113]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 114]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 3136];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 56]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 57]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 58]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 112]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 113]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 114]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 56; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 3136];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 56, q1 = ix + 1 >= 0 && ix + 1 < 56, q2 = ix + 2 >= 0 && ix + 2 < 56;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 56]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 57]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 58]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 112]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 113]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 114]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 56; iy++) {
+        const from = xb + c * 3136 + iy * 56, to = c * 3364 + iy * 58 + 59;
+        for (let ix = 0; ix < 56; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 1152 + c * 9 + 260160] = a0_0; grad[f * 1152 + c * 9 + 260161] = a0_1; grad[f * 1152 + c * 9 + 260162] = a0_2;
-      grad[f * 1152 + c * 9 + 260163] = a0_3; grad[f * 1152 + c * 9 + 260164] = a0_4; grad[f * 1152 + c * 9 + 260165] = a0_5;
-      grad[f * 1152 + c * 9 + 260166] = a0_6; grad[f * 1152 + c * 9 + 260167] = a0_7; grad[f * 1152 + c * 9 + 260168] = a0_8;
-      grad[f * 1152 + c * 9 + 261312] = a1_0; grad[f * 1152 + c * 9 + 261313] = a1_1; grad[f * 1152 + c * 9 + 261314] = a1_2;
-      grad[f * 1152 + c * 9 + 261315] = a1_3; grad[f * 1152 + c * 9 + 261316] = a1_4; grad[f * 1152 + c * 9 + 261317] = a1_5;
-      grad[f * 1152 + c * 9 + 261318] = a1_6; grad[f * 1152 + c * 9 + 261319] = a1_7; grad[f * 1152 + c * 9 + 261320] = a1_8;
+    }
+    for (let f = 0; f < 256; f++) {
+      for (let c = 0; c < 128; c++) {
+        {
+          let a0 = grad[f * 1152 + c * 9 + 260160], a1 = grad[f * 1152 + c * 9 + 260161], a2 = grad[f * 1152 + c * 9 + 260162];
+          let a3 = grad[f * 1152 + c * 9 + 260163], a4 = grad[f * 1152 + c * 9 + 260164], a5 = grad[f * 1152 + c * 9 + 260165];
+          let a6 = grad[f * 1152 + c * 9 + 260166], a7 = grad[f * 1152 + c * 9 + 260167], a8 = grad[f * 1152 + c * 9 + 260168];
+          for (let oy = 0; oy < 56; oy++) {
+            const er = gb + f * 3136 + oy * 56, xr = c * 3364 + oy * 58;
+            for (let ox = 0; ox < 56; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7], v8 = xp[xi + 8], v9 = xp[xi + 9];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7;
+                a0 += e6 * v6; a1 += e6 * v7; a2 += e6 * v8;
+                a0 += e7 * v7; a1 += e7 * v8; a2 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 58], v1 = xp[xi + 59], v2 = xp[xi + 60], v3 = xp[xi + 61], v4 = xp[xi + 62], v5 = xp[xi + 63], v6 = xp[xi + 64], v7 = xp[xi + 65], v8 = xp[xi + 66], v9 = xp[xi + 67];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+                a3 += e5 * v5; a4 += e5 * v6; a5 += e5 * v7;
+                a3 += e6 * v6; a4 += e6 * v7; a5 += e6 * v8;
+                a3 += e7 * v7; a4 += e7 * v8; a5 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 116], v1 = xp[xi + 117], v2 = xp[xi + 118], v3 = xp[xi + 119], v4 = xp[xi + 120], v5 = xp[xi + 121], v6 = xp[xi + 122], v7 = xp[xi + 123], v8 = xp[xi + 124], v9 = xp[xi + 125];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+                a6 += e5 * v5; a7 += e5 * v6; a8 += e5 * v7;
+                a6 += e6 * v6; a7 += e6 * v7; a8 += e6 * v8;
+                a6 += e7 * v7; a7 += e7 * v8; a8 += e7 * v9;
+              }
+            }
+          }
+          grad[f * 1152 + c * 9 + 260160] = a0; grad[f * 1152 + c * 9 + 260161] = a1; grad[f * 1152 + c * 9 + 260162] = a2;
+          grad[f * 1152 + c * 9 + 260163] = a3; grad[f * 1152 + c * 9 + 260164] = a4; grad[f * 1152 + c * 9 + 260165] = a5;
+          grad[f * 1152 + c * 9 + 260166] = a6; grad[f * 1152 + c * 9 + 260167] = a7; grad[f * 1152 + c * 9 + 260168] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block3_1 backward, input: dx (128x56x56) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 1x1.
+ */
+function block3_1_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 401408, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 861184);
-    for (let f = 0; f < 256; f++) {
-      for (let oy = 0; oy < 56; oy++) {
-        const s = b * 802816 + f * 3136 + oy * 56, d = f * 3364 + oy * 58 + 59;
-        for (let ox = 0; ox < 56; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 401408, gb = b * 802816;
+    // dz of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (58x58 per channel)
+    ep.fill(0, 0, 861184);
+    for (let c = 0; c < 256; c++) {
+      for (let iy = 0; iy < 56; iy++) {
+        const from = gb + c * 3136 + iy * 56, to = c * 3364 + iy * 58 + 59;
+        for (let ix = 0; ix < 56; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 128; c += 4) {
-      const dc = db + c * 3136, wc = c * 9 + 260160;
-      for (let ty = 0; ty < 56; ty++) {
-        const dr = dc + ty * 56, gr = mb + ty * 58 + 59;
-        for (let tx = 0; tx < 56; tx++) {
+    for (let o = 0; o < 128; o++) {
+      const wo = o * 9 + 260168;
+      for (let oy = 0; oy < 56; oy++) {
+        const sr = oy * 58, dr = db + o * 3136 + oy * 56;
+        for (let ox = 0; ox < 56; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 256; f++, gf += 3364, wf += 1152) {
-            let v: number;
-            v = e[gf + 59]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 58]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 57]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 57]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 58]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 59]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
+          for (let r = 0; r < 256; r++) {
+            const sc = si + r * 3364, wr = wo + r * 1152;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3], v4 = ep[sc + 4], v5 = ep[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 58], v1 = ep[sc + 59], v2 = ep[sc + 60], v3 = ep[sc + 61], v4 = ep[sc + 62], v5 = ep[sc + 63];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 116], v1 = ep[sc + 117], v2 = ep[sc + 118], v3 = ep[sc + 119], v4 = ep[sc + 120], v5 = ep[sc + 121];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 3136] = s1;
-          dx[dr + tx + 6272] = s2;
-          dx[dr + tx + 9408] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
         }
       }
     }
@@ -1681,112 +1316,59 @@ function block3_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
 
 // ---- block3_2 + relu6 ----
 
-// block3_2 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block3_2_fwd_edges: readonly number[] = [0, 1, 0, 56, 55, 56, 0, 56, 1, 55, 0, 1, 1, 55, 55, 56];
 /**
  * block3_2 forward: 256x56x56 -> 256x56x56, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [256][256][3][3] at p[555328], bias at p[1145152].
- * Interior rows 1..54, columns 1..54: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block3_2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a7, y = ws.a8, n = ws.batch;
+  const x = ws.a7, y = ws.a8, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 802816, yb = b * 802816;
-    for (let f = 0; f < 256; f += 4) {
-      const wf = f * 2304 + 555328;
-      const b0 = p[f + 1145152], b1 = p[f + 1145153], b2 = p[f + 1145154], b3 = p[f + 1145155];
-      for (let oy = 1; oy < 55; oy++) {
-        const xr = xb + oy * 56 - 57;
-        const yr = yb + f * 3136 + oy * 56;
-        for (let ox = 1; ox < 55; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 256; c++) {
-            const xc = xi + c * 3136, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2304]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4608]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6912]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2305]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4609]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6913]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2306]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4610]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6914]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 56]; v1 = x[xc + 57];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2307]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4611]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6915]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 57]; v1 = x[xc + 58];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2308]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4612]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6916]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 58]; v1 = x[xc + 59];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2309]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4613]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6917]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 112]; v1 = x[xc + 113];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2310]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4614]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6918]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 113]; v1 = x[xc + 114];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2311]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4615]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6919]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 114]; v1 = x[xc + 115];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2312]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4616]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6920]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 3136] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 3137] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 6272] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 6273] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 9408] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 9409] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (58x58 per channel)
+    xp.fill(0, 0, 861184);
+    for (let c = 0; c < 256; c++) {
+      for (let iy = 0; iy < 56; iy++) {
+        const from = xb + c * 3136 + iy * 56, to = c * 3364 + iy * 58 + 59;
+        for (let ix = 0; ix < 56; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block3_2_fwd_edges[e], y1 = block3_2_fwd_edges[e + 1], x0 = block3_2_fwd_edges[e + 2], x1 = block3_2_fwd_edges[e + 3];
-      for (let f = 0; f < 256; f++) {
-        const wf = f * 2304 + 555328, yf = yb + f * 3136;
-        const bf = p[f + 1145152];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 256; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 56) continue;
-                const xr = xb + c * 3136 + iy * 56;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 56) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 256; o++) {
+      const wo = o * 2304 + 555328;
+      const i0 = p[o + 1145152];
+      for (let oy = 0; oy < 56; oy++) {
+        const sr = oy * 58, dr = yb + o * 3136 + oy * 56;
+        for (let ox = 0; ox < 56; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 256; r++) {
+            const sc = si + r * 3364, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 56 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 58], v1 = xp[sc + 59], v2 = xp[sc + 60], v3 = xp[sc + 61], v4 = xp[sc + 62], v5 = xp[sc + 63];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 116], v1 = xp[sc + 117], v2 = xp[sc + 118], v3 = xp[sc + 119], v4 = xp[sc + 120], v5 = xp[sc + 121];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -1794,12 +1376,12 @@ function block3_2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block3_2 backward, dz = dy * relu'(y) (256x56x56):
- * db: sums of dz; dw: correlation of the input (256x56x56) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block3_2 backward, parameters: dz = dy * relu'(y) (256x56x56), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 3x3 taps per pass, 8 position(s) at a time.
  */
-function block3_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a7, dz = ws.g1, dx = ws.g0, y = ws.a8, e = ws.e0, n = ws.batch;
+function block3_2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a7, dz = ws.g1, y = ws.a8, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 802816; i++) {
     const v = y[i];
@@ -1816,109 +1398,125 @@ function block3_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 1145152] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 256; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 555328, 1145152);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 802816, gb = b * 802816;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (58x58 per channel)
+    xp.fill(0, 0, 861184);
     for (let c = 0; c < 256; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 802816 + c * 3136, gf = b * 802816 + f * 3136;
-        for (let oy = 0; oy < 56; oy++) {
-          const xr = xc + oy * 56 - 57, gr = gf + oy * 56;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 56, r1 = iy + 1 >= 0 && iy + 1 < 56, r2 = iy + 2 >= 0 && iy + 2 < 56;
-          const inside = oy >= 1 && oy < 55;
-          const xa = inside ? 1 : 56, xz = inside ? 55 : 56;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 3136];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 56, q1 = ix + 1 >= 0 && ix + 1 < 56, q2 = ix + 2 >= 0 && ix + 2 < 56;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 56]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 57]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 58]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 112]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 113]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 114]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 3136];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 56]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 57]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 58]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 112]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 113]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 114]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 56; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 3136];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 56, q1 = ix + 1 >= 0 && ix + 1 < 56, q2 = ix + 2 >= 0 && ix + 2 < 56;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 56]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 57]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 58]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 112]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 113]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 114]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 56; iy++) {
+        const from = xb + c * 3136 + iy * 56, to = c * 3364 + iy * 58 + 59;
+        for (let ix = 0; ix < 56; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 2304 + c * 9 + 555328] = a0_0; grad[f * 2304 + c * 9 + 555329] = a0_1; grad[f * 2304 + c * 9 + 555330] = a0_2;
-      grad[f * 2304 + c * 9 + 555331] = a0_3; grad[f * 2304 + c * 9 + 555332] = a0_4; grad[f * 2304 + c * 9 + 555333] = a0_5;
-      grad[f * 2304 + c * 9 + 555334] = a0_6; grad[f * 2304 + c * 9 + 555335] = a0_7; grad[f * 2304 + c * 9 + 555336] = a0_8;
-      grad[f * 2304 + c * 9 + 557632] = a1_0; grad[f * 2304 + c * 9 + 557633] = a1_1; grad[f * 2304 + c * 9 + 557634] = a1_2;
-      grad[f * 2304 + c * 9 + 557635] = a1_3; grad[f * 2304 + c * 9 + 557636] = a1_4; grad[f * 2304 + c * 9 + 557637] = a1_5;
-      grad[f * 2304 + c * 9 + 557638] = a1_6; grad[f * 2304 + c * 9 + 557639] = a1_7; grad[f * 2304 + c * 9 + 557640] = a1_8;
+    }
+    for (let f = 0; f < 256; f++) {
+      for (let c = 0; c < 256; c++) {
+        {
+          let a0 = grad[f * 2304 + c * 9 + 555328], a1 = grad[f * 2304 + c * 9 + 555329], a2 = grad[f * 2304 + c * 9 + 555330];
+          let a3 = grad[f * 2304 + c * 9 + 555331], a4 = grad[f * 2304 + c * 9 + 555332], a5 = grad[f * 2304 + c * 9 + 555333];
+          let a6 = grad[f * 2304 + c * 9 + 555334], a7 = grad[f * 2304 + c * 9 + 555335], a8 = grad[f * 2304 + c * 9 + 555336];
+          for (let oy = 0; oy < 56; oy++) {
+            const er = gb + f * 3136 + oy * 56, xr = c * 3364 + oy * 58;
+            for (let ox = 0; ox < 56; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7], v8 = xp[xi + 8], v9 = xp[xi + 9];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7;
+                a0 += e6 * v6; a1 += e6 * v7; a2 += e6 * v8;
+                a0 += e7 * v7; a1 += e7 * v8; a2 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 58], v1 = xp[xi + 59], v2 = xp[xi + 60], v3 = xp[xi + 61], v4 = xp[xi + 62], v5 = xp[xi + 63], v6 = xp[xi + 64], v7 = xp[xi + 65], v8 = xp[xi + 66], v9 = xp[xi + 67];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+                a3 += e5 * v5; a4 += e5 * v6; a5 += e5 * v7;
+                a3 += e6 * v6; a4 += e6 * v7; a5 += e6 * v8;
+                a3 += e7 * v7; a4 += e7 * v8; a5 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 116], v1 = xp[xi + 117], v2 = xp[xi + 118], v3 = xp[xi + 119], v4 = xp[xi + 120], v5 = xp[xi + 121], v6 = xp[xi + 122], v7 = xp[xi + 123], v8 = xp[xi + 124], v9 = xp[xi + 125];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+                a6 += e5 * v5; a7 += e5 * v6; a8 += e5 * v7;
+                a6 += e6 * v6; a7 += e6 * v7; a8 += e6 * v8;
+                a6 += e7 * v7; a7 += e7 * v8; a8 += e7 * v9;
+              }
+            }
+          }
+          grad[f * 2304 + c * 9 + 555328] = a0; grad[f * 2304 + c * 9 + 555329] = a1; grad[f * 2304 + c * 9 + 555330] = a2;
+          grad[f * 2304 + c * 9 + 555331] = a3; grad[f * 2304 + c * 9 + 555332] = a4; grad[f * 2304 + c * 9 + 555333] = a5;
+          grad[f * 2304 + c * 9 + 555334] = a6; grad[f * 2304 + c * 9 + 555335] = a7; grad[f * 2304 + c * 9 + 555336] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block3_2 backward, input: dx (256x56x56) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 1x1.
+ */
+function block3_2_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 802816, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 861184);
-    for (let f = 0; f < 256; f++) {
-      for (let oy = 0; oy < 56; oy++) {
-        const s = b * 802816 + f * 3136 + oy * 56, d = f * 3364 + oy * 58 + 59;
-        for (let ox = 0; ox < 56; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 802816, gb = b * 802816;
+    // dz of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (58x58 per channel)
+    ep.fill(0, 0, 861184);
+    for (let c = 0; c < 256; c++) {
+      for (let iy = 0; iy < 56; iy++) {
+        const from = gb + c * 3136 + iy * 56, to = c * 3364 + iy * 58 + 59;
+        for (let ix = 0; ix < 56; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 256; c += 4) {
-      const dc = db + c * 3136, wc = c * 9 + 555328;
-      for (let ty = 0; ty < 56; ty++) {
-        const dr = dc + ty * 56, gr = mb + ty * 58 + 59;
-        for (let tx = 0; tx < 56; tx++) {
+    for (let o = 0; o < 256; o++) {
+      const wo = o * 9 + 555336;
+      for (let oy = 0; oy < 56; oy++) {
+        const sr = oy * 58, dr = db + o * 3136 + oy * 56;
+        for (let ox = 0; ox < 56; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 256; f++, gf += 3364, wf += 2304) {
-            let v: number;
-            v = e[gf + 59]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 58]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 57]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 57]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 58]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 59]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
+          for (let r = 0; r < 256; r++) {
+            const sc = si + r * 3364, wr = wo + r * 2304;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3], v4 = ep[sc + 4], v5 = ep[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 58], v1 = ep[sc + 59], v2 = ep[sc + 60], v3 = ep[sc + 61], v4 = ep[sc + 62], v5 = ep[sc + 63];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 116], v1 = ep[sc + 117], v2 = ep[sc + 118], v3 = ep[sc + 119], v4 = ep[sc + 120], v5 = ep[sc + 121];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 3136] = s1;
-          dx[dr + tx + 6272] = s2;
-          dx[dr + tx + 9408] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
         }
       }
     }
@@ -1927,112 +1525,59 @@ function block3_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
 
 // ---- block3_3 + relu7 ----
 
-// block3_3 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block3_3_fwd_edges: readonly number[] = [0, 1, 0, 56, 55, 56, 0, 56, 1, 55, 0, 1, 1, 55, 55, 56];
 /**
  * block3_3 forward: 256x56x56 -> 256x56x56, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [256][256][3][3] at p[1145408], bias at p[1735232].
- * Interior rows 1..54, columns 1..54: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block3_3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a8, y = ws.a9, n = ws.batch;
+  const x = ws.a8, y = ws.a9, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 802816, yb = b * 802816;
-    for (let f = 0; f < 256; f += 4) {
-      const wf = f * 2304 + 1145408;
-      const b0 = p[f + 1735232], b1 = p[f + 1735233], b2 = p[f + 1735234], b3 = p[f + 1735235];
-      for (let oy = 1; oy < 55; oy++) {
-        const xr = xb + oy * 56 - 57;
-        const yr = yb + f * 3136 + oy * 56;
-        for (let ox = 1; ox < 55; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 256; c++) {
-            const xc = xi + c * 3136, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2304]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4608]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6912]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2305]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4609]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6913]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2306]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4610]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6914]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 56]; v1 = x[xc + 57];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2307]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4611]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6915]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 57]; v1 = x[xc + 58];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2308]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4612]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6916]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 58]; v1 = x[xc + 59];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2309]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4613]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6917]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 112]; v1 = x[xc + 113];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2310]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4614]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6918]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 113]; v1 = x[xc + 114];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2311]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4615]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6919]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 114]; v1 = x[xc + 115];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2312]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4616]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6920]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 3136] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 3137] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 6272] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 6273] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 9408] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 9409] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (58x58 per channel)
+    xp.fill(0, 0, 861184);
+    for (let c = 0; c < 256; c++) {
+      for (let iy = 0; iy < 56; iy++) {
+        const from = xb + c * 3136 + iy * 56, to = c * 3364 + iy * 58 + 59;
+        for (let ix = 0; ix < 56; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block3_3_fwd_edges[e], y1 = block3_3_fwd_edges[e + 1], x0 = block3_3_fwd_edges[e + 2], x1 = block3_3_fwd_edges[e + 3];
-      for (let f = 0; f < 256; f++) {
-        const wf = f * 2304 + 1145408, yf = yb + f * 3136;
-        const bf = p[f + 1735232];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 256; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 56) continue;
-                const xr = xb + c * 3136 + iy * 56;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 56) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 256; o++) {
+      const wo = o * 2304 + 1145408;
+      const i0 = p[o + 1735232];
+      for (let oy = 0; oy < 56; oy++) {
+        const sr = oy * 58, dr = yb + o * 3136 + oy * 56;
+        for (let ox = 0; ox < 56; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 256; r++) {
+            const sc = si + r * 3364, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 56 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 58], v1 = xp[sc + 59], v2 = xp[sc + 60], v3 = xp[sc + 61], v4 = xp[sc + 62], v5 = xp[sc + 63];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 116], v1 = xp[sc + 117], v2 = xp[sc + 118], v3 = xp[sc + 119], v4 = xp[sc + 120], v5 = xp[sc + 121];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -2040,12 +1585,12 @@ function block3_3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block3_3 backward, dz = dy * relu'(y) (256x56x56):
- * db: sums of dz; dw: correlation of the input (256x56x56) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block3_3 backward, parameters: dz = dy * relu'(y) (256x56x56), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function block3_3_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a8, dz = ws.g0, dx = ws.g1, y = ws.a9, e = ws.e0, n = ws.batch;
+function block3_3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a8, dz = ws.g0, y = ws.a9, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 802816; i++) {
     const v = y[i];
@@ -2062,109 +1607,78 @@ function block3_3_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 1735232] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 256; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 1145408, 1735232);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 802816, gb = b * 802816;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (58x58 per channel)
+    xp.fill(0, 0, 861184);
     for (let c = 0; c < 256; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 802816 + c * 3136, gf = b * 802816 + f * 3136;
-        for (let oy = 0; oy < 56; oy++) {
-          const xr = xc + oy * 56 - 57, gr = gf + oy * 56;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 56, r1 = iy + 1 >= 0 && iy + 1 < 56, r2 = iy + 2 >= 0 && iy + 2 < 56;
-          const inside = oy >= 1 && oy < 55;
-          const xa = inside ? 1 : 56, xz = inside ? 55 : 56;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 3136];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 56, q1 = ix + 1 >= 0 && ix + 1 < 56, q2 = ix + 2 >= 0 && ix + 2 < 56;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 56]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 57]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 58]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 112]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 113]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 114]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 3136];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 56]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 57]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 58]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 112]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 113]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 114]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 56; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 3136];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 56, q1 = ix + 1 >= 0 && ix + 1 < 56, q2 = ix + 2 >= 0 && ix + 2 < 56;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 56]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 57]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 58]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 112]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 113]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 114]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 56; iy++) {
+        const from = xb + c * 3136 + iy * 56, to = c * 3364 + iy * 58 + 59;
+        for (let ix = 0; ix < 56; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 2304 + c * 9 + 1145408] = a0_0; grad[f * 2304 + c * 9 + 1145409] = a0_1; grad[f * 2304 + c * 9 + 1145410] = a0_2;
-      grad[f * 2304 + c * 9 + 1145411] = a0_3; grad[f * 2304 + c * 9 + 1145412] = a0_4; grad[f * 2304 + c * 9 + 1145413] = a0_5;
-      grad[f * 2304 + c * 9 + 1145414] = a0_6; grad[f * 2304 + c * 9 + 1145415] = a0_7; grad[f * 2304 + c * 9 + 1145416] = a0_8;
-      grad[f * 2304 + c * 9 + 1147712] = a1_0; grad[f * 2304 + c * 9 + 1147713] = a1_1; grad[f * 2304 + c * 9 + 1147714] = a1_2;
-      grad[f * 2304 + c * 9 + 1147715] = a1_3; grad[f * 2304 + c * 9 + 1147716] = a1_4; grad[f * 2304 + c * 9 + 1147717] = a1_5;
-      grad[f * 2304 + c * 9 + 1147718] = a1_6; grad[f * 2304 + c * 9 + 1147719] = a1_7; grad[f * 2304 + c * 9 + 1147720] = a1_8;
+    }
+    for (let f = 0; f < 256; f++) {
+      for (let c = 0; c < 256; c++) {
+        {
+          let a0 = grad[f * 2304 + c * 9 + 1145408], a1 = grad[f * 2304 + c * 9 + 1145409], a2 = grad[f * 2304 + c * 9 + 1145410];
+          let a3 = grad[f * 2304 + c * 9 + 1145411], a4 = grad[f * 2304 + c * 9 + 1145412], a5 = grad[f * 2304 + c * 9 + 1145413];
+          let a6 = grad[f * 2304 + c * 9 + 1145414], a7 = grad[f * 2304 + c * 9 + 1145415], a8 = grad[f * 2304 + c * 9 + 1145416];
+          for (let oy = 0; oy < 56; oy++) {
+            const er = gb + f * 3136 + oy * 56, xr = c * 3364 + oy * 58;
+            for (let ox = 0; ox < 56; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+              a3 += e * xp[xi + 58]; a4 += e * xp[xi + 59]; a5 += e * xp[xi + 60];
+              a6 += e * xp[xi + 116]; a7 += e * xp[xi + 117]; a8 += e * xp[xi + 118];
+            }
+          }
+          grad[f * 2304 + c * 9 + 1145408] = a0; grad[f * 2304 + c * 9 + 1145409] = a1; grad[f * 2304 + c * 9 + 1145410] = a2;
+          grad[f * 2304 + c * 9 + 1145411] = a3; grad[f * 2304 + c * 9 + 1145412] = a4; grad[f * 2304 + c * 9 + 1145413] = a5;
+          grad[f * 2304 + c * 9 + 1145414] = a6; grad[f * 2304 + c * 9 + 1145415] = a7; grad[f * 2304 + c * 9 + 1145416] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block3_3 backward, input: dx (256x56x56) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function block3_3_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, dxp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 802816, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 861184);
+    const db = b * 802816, gb = b * 802816, tb = 0;
+    // the input gradient of sample b, zero-padded like the input (58x58 per channel)
+    dxp.fill(0, tb, tb + 861184);
     for (let f = 0; f < 256; f++) {
+      const wf = f * 2304 + 1145408, gf = gb + f * 3136;
       for (let oy = 0; oy < 56; oy++) {
-        const s = b * 802816 + f * 3136 + oy * 56, d = f * 3364 + oy * 58 + 59;
+        const tr = tb + oy * 58, er = gf + oy * 56;
         for (let ox = 0; ox < 56; ox++) {
-          e[d + ox] = dz[s + ox];
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          for (let c = 0, tc = ti, wc = wf; c < 256; c++, tc += 3364, wc += 9) {
+            dxp[tc] += e * p[wc]; dxp[tc + 1] += e * p[wc + 1]; dxp[tc + 2] += e * p[wc + 2];
+            dxp[tc + 58] += e * p[wc + 3]; dxp[tc + 59] += e * p[wc + 4]; dxp[tc + 60] += e * p[wc + 5];
+            dxp[tc + 116] += e * p[wc + 6]; dxp[tc + 117] += e * p[wc + 7]; dxp[tc + 118] += e * p[wc + 8];
+          }
         }
       }
     }
-    for (let c = 0; c < 256; c += 4) {
-      const dc = db + c * 3136, wc = c * 9 + 1145408;
-      for (let ty = 0; ty < 56; ty++) {
-        const dr = dc + ty * 56, gr = mb + ty * 58 + 59;
-        for (let tx = 0; tx < 56; tx++) {
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 256; f++, gf += 3364, wf += 2304) {
-            let v: number;
-            v = e[gf + 59]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 58]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 57]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 57]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 58]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 59]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
-          }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 3136] = s1;
-          dx[dr + tx + 6272] = s2;
-          dx[dr + tx + 9408] = s3;
+    // crop the padding away
+    for (let c = 0; c < 256; c++) {
+      for (let iy = 0; iy < 56; iy++) {
+        const from = c * 3364 + iy * 58 + 59, to = db + c * 3136 + iy * 56;
+        for (let ix = 0; ix < 56; ix++) {
+          dx[to + ix] = dxp[from + ix];
         }
       }
     }
@@ -2210,112 +1724,59 @@ function pool3_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 // ---- block4_1 + relu8 ----
 
-// block4_1 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block4_1_fwd_edges: readonly number[] = [0, 1, 0, 28, 27, 28, 0, 28, 1, 27, 0, 1, 1, 27, 27, 28];
 /**
  * block4_1 forward: 256x28x28 -> 512x28x28, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [512][256][3][3] at p[1735488], bias at p[2915136].
- * Interior rows 1..26, columns 1..26: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block4_1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a10, y = ws.a11, n = ws.batch;
+  const x = ws.a10, y = ws.a11, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 200704, yb = b * 401408;
-    for (let f = 0; f < 512; f += 4) {
-      const wf = f * 2304 + 1735488;
-      const b0 = p[f + 2915136], b1 = p[f + 2915137], b2 = p[f + 2915138], b3 = p[f + 2915139];
-      for (let oy = 1; oy < 27; oy++) {
-        const xr = xb + oy * 28 - 29;
-        const yr = yb + f * 784 + oy * 28;
-        for (let ox = 1; ox < 27; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 256; c++) {
-            const xc = xi + c * 784, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2304]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4608]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6912]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2305]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4609]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6913]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2306]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4610]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6914]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 28]; v1 = x[xc + 29];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2307]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4611]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6915]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 29]; v1 = x[xc + 30];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2308]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4612]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6916]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 30]; v1 = x[xc + 31];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2309]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4613]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6917]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 56]; v1 = x[xc + 57];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2310]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4614]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6918]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 57]; v1 = x[xc + 58];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2311]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4615]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6919]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 58]; v1 = x[xc + 59];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 2312]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 4616]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 6920]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 784] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 785] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 1568] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 1569] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 2352] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 2353] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (30x30 per channel)
+    xp.fill(0, 0, 230400);
+    for (let c = 0; c < 256; c++) {
+      for (let iy = 0; iy < 28; iy++) {
+        const from = xb + c * 784 + iy * 28, to = c * 900 + iy * 30 + 31;
+        for (let ix = 0; ix < 28; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block4_1_fwd_edges[e], y1 = block4_1_fwd_edges[e + 1], x0 = block4_1_fwd_edges[e + 2], x1 = block4_1_fwd_edges[e + 3];
-      for (let f = 0; f < 512; f++) {
-        const wf = f * 2304 + 1735488, yf = yb + f * 784;
-        const bf = p[f + 2915136];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 256; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 28) continue;
-                const xr = xb + c * 784 + iy * 28;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 28) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 512; o++) {
+      const wo = o * 2304 + 1735488;
+      const i0 = p[o + 2915136];
+      for (let oy = 0; oy < 28; oy++) {
+        const sr = oy * 30, dr = yb + o * 784 + oy * 28;
+        for (let ox = 0; ox < 28; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 256; r++) {
+            const sc = si + r * 900, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 28 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 30], v1 = xp[sc + 31], v2 = xp[sc + 32], v3 = xp[sc + 33], v4 = xp[sc + 34], v5 = xp[sc + 35];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 60], v1 = xp[sc + 61], v2 = xp[sc + 62], v3 = xp[sc + 63], v4 = xp[sc + 64], v5 = xp[sc + 65];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -2323,12 +1784,12 @@ function block4_1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block4_1 backward, dz = dy * relu'(y) (512x28x28):
- * db: sums of dz; dw: correlation of the input (256x28x28) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block4_1 backward, parameters: dz = dy * relu'(y) (512x28x28), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 3x3 taps per pass, 8 position(s) at a time.
  */
-function block4_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a10, dz = ws.g0, dx = ws.g1, y = ws.a11, e = ws.e0, n = ws.batch;
+function block4_1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a10, dz = ws.g0, y = ws.a11, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 401408; i++) {
     const v = y[i];
@@ -2345,109 +1806,150 @@ function block4_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 2915136] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 512; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 1735488, 2915136);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 200704, gb = b * 401408;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (30x30 per channel)
+    xp.fill(0, 0, 230400);
     for (let c = 0; c < 256; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 200704 + c * 784, gf = b * 401408 + f * 784;
-        for (let oy = 0; oy < 28; oy++) {
-          const xr = xc + oy * 28 - 29, gr = gf + oy * 28;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 28, r1 = iy + 1 >= 0 && iy + 1 < 28, r2 = iy + 2 >= 0 && iy + 2 < 28;
-          const inside = oy >= 1 && oy < 27;
-          const xa = inside ? 1 : 28, xz = inside ? 27 : 28;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 784];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 28, q1 = ix + 1 >= 0 && ix + 1 < 28, q2 = ix + 2 >= 0 && ix + 2 < 28;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 28]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 29]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 30]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 56]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 57]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 58]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 784];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 28]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 29]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 30]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 56]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 57]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 58]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 28; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 784];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 28, q1 = ix + 1 >= 0 && ix + 1 < 28, q2 = ix + 2 >= 0 && ix + 2 < 28;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 28]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 29]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 30]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 56]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 57]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 58]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 28; iy++) {
+        const from = xb + c * 784 + iy * 28, to = c * 900 + iy * 30 + 31;
+        for (let ix = 0; ix < 28; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 2304 + c * 9 + 1735488] = a0_0; grad[f * 2304 + c * 9 + 1735489] = a0_1; grad[f * 2304 + c * 9 + 1735490] = a0_2;
-      grad[f * 2304 + c * 9 + 1735491] = a0_3; grad[f * 2304 + c * 9 + 1735492] = a0_4; grad[f * 2304 + c * 9 + 1735493] = a0_5;
-      grad[f * 2304 + c * 9 + 1735494] = a0_6; grad[f * 2304 + c * 9 + 1735495] = a0_7; grad[f * 2304 + c * 9 + 1735496] = a0_8;
-      grad[f * 2304 + c * 9 + 1737792] = a1_0; grad[f * 2304 + c * 9 + 1737793] = a1_1; grad[f * 2304 + c * 9 + 1737794] = a1_2;
-      grad[f * 2304 + c * 9 + 1737795] = a1_3; grad[f * 2304 + c * 9 + 1737796] = a1_4; grad[f * 2304 + c * 9 + 1737797] = a1_5;
-      grad[f * 2304 + c * 9 + 1737798] = a1_6; grad[f * 2304 + c * 9 + 1737799] = a1_7; grad[f * 2304 + c * 9 + 1737800] = a1_8;
+    }
+    for (let f = 0; f < 512; f++) {
+      for (let c = 0; c < 256; c++) {
+        {
+          let a0 = grad[f * 2304 + c * 9 + 1735488], a1 = grad[f * 2304 + c * 9 + 1735489], a2 = grad[f * 2304 + c * 9 + 1735490];
+          let a3 = grad[f * 2304 + c * 9 + 1735491], a4 = grad[f * 2304 + c * 9 + 1735492], a5 = grad[f * 2304 + c * 9 + 1735493];
+          let a6 = grad[f * 2304 + c * 9 + 1735494], a7 = grad[f * 2304 + c * 9 + 1735495], a8 = grad[f * 2304 + c * 9 + 1735496];
+          for (let oy = 0; oy < 28; oy++) {
+            const er = gb + f * 784 + oy * 28, xr = c * 900 + oy * 30;
+            for (let ox = 0; ox < 24; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7], v8 = xp[xi + 8], v9 = xp[xi + 9];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7;
+                a0 += e6 * v6; a1 += e6 * v7; a2 += e6 * v8;
+                a0 += e7 * v7; a1 += e7 * v8; a2 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 30], v1 = xp[xi + 31], v2 = xp[xi + 32], v3 = xp[xi + 33], v4 = xp[xi + 34], v5 = xp[xi + 35], v6 = xp[xi + 36], v7 = xp[xi + 37], v8 = xp[xi + 38], v9 = xp[xi + 39];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+                a3 += e5 * v5; a4 += e5 * v6; a5 += e5 * v7;
+                a3 += e6 * v6; a4 += e6 * v7; a5 += e6 * v8;
+                a3 += e7 * v7; a4 += e7 * v8; a5 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 60], v1 = xp[xi + 61], v2 = xp[xi + 62], v3 = xp[xi + 63], v4 = xp[xi + 64], v5 = xp[xi + 65], v6 = xp[xi + 66], v7 = xp[xi + 67], v8 = xp[xi + 68], v9 = xp[xi + 69];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+                a6 += e5 * v5; a7 += e5 * v6; a8 += e5 * v7;
+                a6 += e6 * v6; a7 += e6 * v7; a8 += e6 * v8;
+                a6 += e7 * v7; a7 += e7 * v8; a8 += e7 * v9;
+              }
+            }
+            {
+              const e0 = dz[er + 24], e1 = dz[er + 25], e2 = dz[er + 26], e3 = dz[er + 27];
+              const xi = xr + 24;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+              }
+              {
+                const v0 = xp[xi + 30], v1 = xp[xi + 31], v2 = xp[xi + 32], v3 = xp[xi + 33], v4 = xp[xi + 34], v5 = xp[xi + 35];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+              }
+              {
+                const v0 = xp[xi + 60], v1 = xp[xi + 61], v2 = xp[xi + 62], v3 = xp[xi + 63], v4 = xp[xi + 64], v5 = xp[xi + 65];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+              }
+            }
+          }
+          grad[f * 2304 + c * 9 + 1735488] = a0; grad[f * 2304 + c * 9 + 1735489] = a1; grad[f * 2304 + c * 9 + 1735490] = a2;
+          grad[f * 2304 + c * 9 + 1735491] = a3; grad[f * 2304 + c * 9 + 1735492] = a4; grad[f * 2304 + c * 9 + 1735493] = a5;
+          grad[f * 2304 + c * 9 + 1735494] = a6; grad[f * 2304 + c * 9 + 1735495] = a7; grad[f * 2304 + c * 9 + 1735496] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block4_1 backward, input: dx (256x28x28) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 1x1.
+ */
+function block4_1_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 200704, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 460800);
-    for (let f = 0; f < 512; f++) {
-      for (let oy = 0; oy < 28; oy++) {
-        const s = b * 401408 + f * 784 + oy * 28, d = f * 900 + oy * 30 + 31;
-        for (let ox = 0; ox < 28; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 200704, gb = b * 401408;
+    // dz of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (30x30 per channel)
+    ep.fill(0, 0, 460800);
+    for (let c = 0; c < 512; c++) {
+      for (let iy = 0; iy < 28; iy++) {
+        const from = gb + c * 784 + iy * 28, to = c * 900 + iy * 30 + 31;
+        for (let ix = 0; ix < 28; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 256; c += 4) {
-      const dc = db + c * 784, wc = c * 9 + 1735488;
-      for (let ty = 0; ty < 28; ty++) {
-        const dr = dc + ty * 28, gr = mb + ty * 30 + 31;
-        for (let tx = 0; tx < 28; tx++) {
+    for (let o = 0; o < 256; o++) {
+      const wo = o * 9 + 1735496;
+      for (let oy = 0; oy < 28; oy++) {
+        const sr = oy * 30, dr = db + o * 784 + oy * 28;
+        for (let ox = 0; ox < 28; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 512; f++, gf += 900, wf += 2304) {
-            let v: number;
-            v = e[gf + 31]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 30]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 29]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 29]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 30]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 31]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 900, wr = wo + r * 2304;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3], v4 = ep[sc + 4], v5 = ep[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 30], v1 = ep[sc + 31], v2 = ep[sc + 32], v3 = ep[sc + 33], v4 = ep[sc + 34], v5 = ep[sc + 35];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 60], v1 = ep[sc + 61], v2 = ep[sc + 62], v3 = ep[sc + 63], v4 = ep[sc + 64], v5 = ep[sc + 65];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 784] = s1;
-          dx[dr + tx + 1568] = s2;
-          dx[dr + tx + 2352] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
         }
       }
     }
@@ -2456,112 +1958,59 @@ function block4_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
 
 // ---- block4_2 + relu9 ----
 
-// block4_2 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block4_2_fwd_edges: readonly number[] = [0, 1, 0, 28, 27, 28, 0, 28, 1, 27, 0, 1, 1, 27, 27, 28];
 /**
  * block4_2 forward: 512x28x28 -> 512x28x28, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [512][512][3][3] at p[2915648], bias at p[5274944].
- * Interior rows 1..26, columns 1..26: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block4_2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a11, y = ws.a12, n = ws.batch;
+  const x = ws.a11, y = ws.a12, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 401408, yb = b * 401408;
-    for (let f = 0; f < 512; f += 4) {
-      const wf = f * 4608 + 2915648;
-      const b0 = p[f + 5274944], b1 = p[f + 5274945], b2 = p[f + 5274946], b3 = p[f + 5274947];
-      for (let oy = 1; oy < 27; oy++) {
-        const xr = xb + oy * 28 - 29;
-        const yr = yb + f * 784 + oy * 28;
-        for (let ox = 1; ox < 27; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 512; c++) {
-            const xc = xi + c * 784, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4608]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9216]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13824]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4609]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9217]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13825]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4610]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9218]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13826]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 28]; v1 = x[xc + 29];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4611]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9219]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13827]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 29]; v1 = x[xc + 30];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4612]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9220]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13828]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 30]; v1 = x[xc + 31];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4613]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9221]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13829]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 56]; v1 = x[xc + 57];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4614]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9222]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13830]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 57]; v1 = x[xc + 58];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4615]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9223]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13831]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 58]; v1 = x[xc + 59];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4616]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9224]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13832]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 784] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 785] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 1568] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 1569] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 2352] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 2353] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (30x30 per channel)
+    xp.fill(0, 0, 460800);
+    for (let c = 0; c < 512; c++) {
+      for (let iy = 0; iy < 28; iy++) {
+        const from = xb + c * 784 + iy * 28, to = c * 900 + iy * 30 + 31;
+        for (let ix = 0; ix < 28; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block4_2_fwd_edges[e], y1 = block4_2_fwd_edges[e + 1], x0 = block4_2_fwd_edges[e + 2], x1 = block4_2_fwd_edges[e + 3];
-      for (let f = 0; f < 512; f++) {
-        const wf = f * 4608 + 2915648, yf = yb + f * 784;
-        const bf = p[f + 5274944];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 512; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 28) continue;
-                const xr = xb + c * 784 + iy * 28;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 28) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 512; o++) {
+      const wo = o * 4608 + 2915648;
+      const i0 = p[o + 5274944];
+      for (let oy = 0; oy < 28; oy++) {
+        const sr = oy * 30, dr = yb + o * 784 + oy * 28;
+        for (let ox = 0; ox < 28; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 900, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 28 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 30], v1 = xp[sc + 31], v2 = xp[sc + 32], v3 = xp[sc + 33], v4 = xp[sc + 34], v5 = xp[sc + 35];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 60], v1 = xp[sc + 61], v2 = xp[sc + 62], v3 = xp[sc + 63], v4 = xp[sc + 64], v5 = xp[sc + 65];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -2569,12 +2018,12 @@ function block4_2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block4_2 backward, dz = dy * relu'(y) (512x28x28):
- * db: sums of dz; dw: correlation of the input (512x28x28) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block4_2 backward, parameters: dz = dy * relu'(y) (512x28x28), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 3x3 taps per pass, 8 position(s) at a time.
  */
-function block4_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a11, dz = ws.g1, dx = ws.g0, y = ws.a12, e = ws.e0, n = ws.batch;
+function block4_2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a11, dz = ws.g1, y = ws.a12, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 401408; i++) {
     const v = y[i];
@@ -2591,109 +2040,150 @@ function block4_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 5274944] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 512; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 2915648, 5274944);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 401408, gb = b * 401408;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (30x30 per channel)
+    xp.fill(0, 0, 460800);
     for (let c = 0; c < 512; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 401408 + c * 784, gf = b * 401408 + f * 784;
-        for (let oy = 0; oy < 28; oy++) {
-          const xr = xc + oy * 28 - 29, gr = gf + oy * 28;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 28, r1 = iy + 1 >= 0 && iy + 1 < 28, r2 = iy + 2 >= 0 && iy + 2 < 28;
-          const inside = oy >= 1 && oy < 27;
-          const xa = inside ? 1 : 28, xz = inside ? 27 : 28;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 784];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 28, q1 = ix + 1 >= 0 && ix + 1 < 28, q2 = ix + 2 >= 0 && ix + 2 < 28;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 28]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 29]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 30]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 56]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 57]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 58]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 784];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 28]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 29]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 30]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 56]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 57]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 58]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 28; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 784];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 28, q1 = ix + 1 >= 0 && ix + 1 < 28, q2 = ix + 2 >= 0 && ix + 2 < 28;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 28]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 29]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 30]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 56]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 57]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 58]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 28; iy++) {
+        const from = xb + c * 784 + iy * 28, to = c * 900 + iy * 30 + 31;
+        for (let ix = 0; ix < 28; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 4608 + c * 9 + 2915648] = a0_0; grad[f * 4608 + c * 9 + 2915649] = a0_1; grad[f * 4608 + c * 9 + 2915650] = a0_2;
-      grad[f * 4608 + c * 9 + 2915651] = a0_3; grad[f * 4608 + c * 9 + 2915652] = a0_4; grad[f * 4608 + c * 9 + 2915653] = a0_5;
-      grad[f * 4608 + c * 9 + 2915654] = a0_6; grad[f * 4608 + c * 9 + 2915655] = a0_7; grad[f * 4608 + c * 9 + 2915656] = a0_8;
-      grad[f * 4608 + c * 9 + 2920256] = a1_0; grad[f * 4608 + c * 9 + 2920257] = a1_1; grad[f * 4608 + c * 9 + 2920258] = a1_2;
-      grad[f * 4608 + c * 9 + 2920259] = a1_3; grad[f * 4608 + c * 9 + 2920260] = a1_4; grad[f * 4608 + c * 9 + 2920261] = a1_5;
-      grad[f * 4608 + c * 9 + 2920262] = a1_6; grad[f * 4608 + c * 9 + 2920263] = a1_7; grad[f * 4608 + c * 9 + 2920264] = a1_8;
+    }
+    for (let f = 0; f < 512; f++) {
+      for (let c = 0; c < 512; c++) {
+        {
+          let a0 = grad[f * 4608 + c * 9 + 2915648], a1 = grad[f * 4608 + c * 9 + 2915649], a2 = grad[f * 4608 + c * 9 + 2915650];
+          let a3 = grad[f * 4608 + c * 9 + 2915651], a4 = grad[f * 4608 + c * 9 + 2915652], a5 = grad[f * 4608 + c * 9 + 2915653];
+          let a6 = grad[f * 4608 + c * 9 + 2915654], a7 = grad[f * 4608 + c * 9 + 2915655], a8 = grad[f * 4608 + c * 9 + 2915656];
+          for (let oy = 0; oy < 28; oy++) {
+            const er = gb + f * 784 + oy * 28, xr = c * 900 + oy * 30;
+            for (let ox = 0; ox < 24; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7], v8 = xp[xi + 8], v9 = xp[xi + 9];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7;
+                a0 += e6 * v6; a1 += e6 * v7; a2 += e6 * v8;
+                a0 += e7 * v7; a1 += e7 * v8; a2 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 30], v1 = xp[xi + 31], v2 = xp[xi + 32], v3 = xp[xi + 33], v4 = xp[xi + 34], v5 = xp[xi + 35], v6 = xp[xi + 36], v7 = xp[xi + 37], v8 = xp[xi + 38], v9 = xp[xi + 39];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+                a3 += e5 * v5; a4 += e5 * v6; a5 += e5 * v7;
+                a3 += e6 * v6; a4 += e6 * v7; a5 += e6 * v8;
+                a3 += e7 * v7; a4 += e7 * v8; a5 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 60], v1 = xp[xi + 61], v2 = xp[xi + 62], v3 = xp[xi + 63], v4 = xp[xi + 64], v5 = xp[xi + 65], v6 = xp[xi + 66], v7 = xp[xi + 67], v8 = xp[xi + 68], v9 = xp[xi + 69];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+                a6 += e5 * v5; a7 += e5 * v6; a8 += e5 * v7;
+                a6 += e6 * v6; a7 += e6 * v7; a8 += e6 * v8;
+                a6 += e7 * v7; a7 += e7 * v8; a8 += e7 * v9;
+              }
+            }
+            {
+              const e0 = dz[er + 24], e1 = dz[er + 25], e2 = dz[er + 26], e3 = dz[er + 27];
+              const xi = xr + 24;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+              }
+              {
+                const v0 = xp[xi + 30], v1 = xp[xi + 31], v2 = xp[xi + 32], v3 = xp[xi + 33], v4 = xp[xi + 34], v5 = xp[xi + 35];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+              }
+              {
+                const v0 = xp[xi + 60], v1 = xp[xi + 61], v2 = xp[xi + 62], v3 = xp[xi + 63], v4 = xp[xi + 64], v5 = xp[xi + 65];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+              }
+            }
+          }
+          grad[f * 4608 + c * 9 + 2915648] = a0; grad[f * 4608 + c * 9 + 2915649] = a1; grad[f * 4608 + c * 9 + 2915650] = a2;
+          grad[f * 4608 + c * 9 + 2915651] = a3; grad[f * 4608 + c * 9 + 2915652] = a4; grad[f * 4608 + c * 9 + 2915653] = a5;
+          grad[f * 4608 + c * 9 + 2915654] = a6; grad[f * 4608 + c * 9 + 2915655] = a7; grad[f * 4608 + c * 9 + 2915656] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block4_2 backward, input: dx (512x28x28) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 1x1.
+ */
+function block4_2_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 401408, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 460800);
-    for (let f = 0; f < 512; f++) {
-      for (let oy = 0; oy < 28; oy++) {
-        const s = b * 401408 + f * 784 + oy * 28, d = f * 900 + oy * 30 + 31;
-        for (let ox = 0; ox < 28; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 401408, gb = b * 401408;
+    // dz of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (30x30 per channel)
+    ep.fill(0, 0, 460800);
+    for (let c = 0; c < 512; c++) {
+      for (let iy = 0; iy < 28; iy++) {
+        const from = gb + c * 784 + iy * 28, to = c * 900 + iy * 30 + 31;
+        for (let ix = 0; ix < 28; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 512; c += 4) {
-      const dc = db + c * 784, wc = c * 9 + 2915648;
-      for (let ty = 0; ty < 28; ty++) {
-        const dr = dc + ty * 28, gr = mb + ty * 30 + 31;
-        for (let tx = 0; tx < 28; tx++) {
+    for (let o = 0; o < 512; o++) {
+      const wo = o * 9 + 2915656;
+      for (let oy = 0; oy < 28; oy++) {
+        const sr = oy * 30, dr = db + o * 784 + oy * 28;
+        for (let ox = 0; ox < 28; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 512; f++, gf += 900, wf += 4608) {
-            let v: number;
-            v = e[gf + 31]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 30]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 29]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 29]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 30]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 31]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 900, wr = wo + r * 4608;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3], v4 = ep[sc + 4], v5 = ep[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 30], v1 = ep[sc + 31], v2 = ep[sc + 32], v3 = ep[sc + 33], v4 = ep[sc + 34], v5 = ep[sc + 35];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 60], v1 = ep[sc + 61], v2 = ep[sc + 62], v3 = ep[sc + 63], v4 = ep[sc + 64], v5 = ep[sc + 65];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 784] = s1;
-          dx[dr + tx + 1568] = s2;
-          dx[dr + tx + 2352] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
         }
       }
     }
@@ -2702,112 +2192,59 @@ function block4_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
 
 // ---- block4_3 + relu10 ----
 
-// block4_3 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block4_3_fwd_edges: readonly number[] = [0, 1, 0, 28, 27, 28, 0, 28, 1, 27, 0, 1, 1, 27, 27, 28];
 /**
  * block4_3 forward: 512x28x28 -> 512x28x28, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [512][512][3][3] at p[5275456], bias at p[7634752].
- * Interior rows 1..26, columns 1..26: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block4_3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a12, y = ws.a13, n = ws.batch;
+  const x = ws.a12, y = ws.a13, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 401408, yb = b * 401408;
-    for (let f = 0; f < 512; f += 4) {
-      const wf = f * 4608 + 5275456;
-      const b0 = p[f + 7634752], b1 = p[f + 7634753], b2 = p[f + 7634754], b3 = p[f + 7634755];
-      for (let oy = 1; oy < 27; oy++) {
-        const xr = xb + oy * 28 - 29;
-        const yr = yb + f * 784 + oy * 28;
-        for (let ox = 1; ox < 27; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 512; c++) {
-            const xc = xi + c * 784, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4608]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9216]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13824]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4609]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9217]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13825]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4610]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9218]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13826]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 28]; v1 = x[xc + 29];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4611]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9219]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13827]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 29]; v1 = x[xc + 30];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4612]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9220]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13828]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 30]; v1 = x[xc + 31];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4613]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9221]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13829]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 56]; v1 = x[xc + 57];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4614]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9222]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13830]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 57]; v1 = x[xc + 58];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4615]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9223]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13831]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 58]; v1 = x[xc + 59];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4616]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9224]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13832]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 784] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 785] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 1568] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 1569] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 2352] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 2353] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (30x30 per channel)
+    xp.fill(0, 0, 460800);
+    for (let c = 0; c < 512; c++) {
+      for (let iy = 0; iy < 28; iy++) {
+        const from = xb + c * 784 + iy * 28, to = c * 900 + iy * 30 + 31;
+        for (let ix = 0; ix < 28; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block4_3_fwd_edges[e], y1 = block4_3_fwd_edges[e + 1], x0 = block4_3_fwd_edges[e + 2], x1 = block4_3_fwd_edges[e + 3];
-      for (let f = 0; f < 512; f++) {
-        const wf = f * 4608 + 5275456, yf = yb + f * 784;
-        const bf = p[f + 7634752];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 512; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 28) continue;
-                const xr = xb + c * 784 + iy * 28;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 28) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 512; o++) {
+      const wo = o * 4608 + 5275456;
+      const i0 = p[o + 7634752];
+      for (let oy = 0; oy < 28; oy++) {
+        const sr = oy * 30, dr = yb + o * 784 + oy * 28;
+        for (let ox = 0; ox < 28; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 900, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 28 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 30], v1 = xp[sc + 31], v2 = xp[sc + 32], v3 = xp[sc + 33], v4 = xp[sc + 34], v5 = xp[sc + 35];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 60], v1 = xp[sc + 61], v2 = xp[sc + 62], v3 = xp[sc + 63], v4 = xp[sc + 64], v5 = xp[sc + 65];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
         }
       }
     }
@@ -2815,12 +2252,12 @@ function block4_3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block4_3 backward, dz = dy * relu'(y) (512x28x28):
- * db: sums of dz; dw: correlation of the input (512x28x28) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block4_3 backward, parameters: dz = dy * relu'(y) (512x28x28), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function block4_3_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a12, dz = ws.g0, dx = ws.g1, y = ws.a13, e = ws.e0, n = ws.batch;
+function block4_3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a12, dz = ws.g0, y = ws.a13, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 401408; i++) {
     const v = y[i];
@@ -2837,109 +2274,78 @@ function block4_3_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 7634752] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 512; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 5275456, 7634752);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 401408, gb = b * 401408;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (30x30 per channel)
+    xp.fill(0, 0, 460800);
     for (let c = 0; c < 512; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 401408 + c * 784, gf = b * 401408 + f * 784;
-        for (let oy = 0; oy < 28; oy++) {
-          const xr = xc + oy * 28 - 29, gr = gf + oy * 28;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 28, r1 = iy + 1 >= 0 && iy + 1 < 28, r2 = iy + 2 >= 0 && iy + 2 < 28;
-          const inside = oy >= 1 && oy < 27;
-          const xa = inside ? 1 : 28, xz = inside ? 27 : 28;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 784];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 28, q1 = ix + 1 >= 0 && ix + 1 < 28, q2 = ix + 2 >= 0 && ix + 2 < 28;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 28]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 29]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 30]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 56]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 57]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 58]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 784];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 28]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 29]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 30]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 56]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 57]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 58]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 28; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 784];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 28, q1 = ix + 1 >= 0 && ix + 1 < 28, q2 = ix + 2 >= 0 && ix + 2 < 28;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 28]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 29]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 30]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 56]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 57]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 58]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 28; iy++) {
+        const from = xb + c * 784 + iy * 28, to = c * 900 + iy * 30 + 31;
+        for (let ix = 0; ix < 28; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 4608 + c * 9 + 5275456] = a0_0; grad[f * 4608 + c * 9 + 5275457] = a0_1; grad[f * 4608 + c * 9 + 5275458] = a0_2;
-      grad[f * 4608 + c * 9 + 5275459] = a0_3; grad[f * 4608 + c * 9 + 5275460] = a0_4; grad[f * 4608 + c * 9 + 5275461] = a0_5;
-      grad[f * 4608 + c * 9 + 5275462] = a0_6; grad[f * 4608 + c * 9 + 5275463] = a0_7; grad[f * 4608 + c * 9 + 5275464] = a0_8;
-      grad[f * 4608 + c * 9 + 5280064] = a1_0; grad[f * 4608 + c * 9 + 5280065] = a1_1; grad[f * 4608 + c * 9 + 5280066] = a1_2;
-      grad[f * 4608 + c * 9 + 5280067] = a1_3; grad[f * 4608 + c * 9 + 5280068] = a1_4; grad[f * 4608 + c * 9 + 5280069] = a1_5;
-      grad[f * 4608 + c * 9 + 5280070] = a1_6; grad[f * 4608 + c * 9 + 5280071] = a1_7; grad[f * 4608 + c * 9 + 5280072] = a1_8;
+    }
+    for (let f = 0; f < 512; f++) {
+      for (let c = 0; c < 512; c++) {
+        {
+          let a0 = grad[f * 4608 + c * 9 + 5275456], a1 = grad[f * 4608 + c * 9 + 5275457], a2 = grad[f * 4608 + c * 9 + 5275458];
+          let a3 = grad[f * 4608 + c * 9 + 5275459], a4 = grad[f * 4608 + c * 9 + 5275460], a5 = grad[f * 4608 + c * 9 + 5275461];
+          let a6 = grad[f * 4608 + c * 9 + 5275462], a7 = grad[f * 4608 + c * 9 + 5275463], a8 = grad[f * 4608 + c * 9 + 5275464];
+          for (let oy = 0; oy < 28; oy++) {
+            const er = gb + f * 784 + oy * 28, xr = c * 900 + oy * 30;
+            for (let ox = 0; ox < 28; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+              a3 += e * xp[xi + 30]; a4 += e * xp[xi + 31]; a5 += e * xp[xi + 32];
+              a6 += e * xp[xi + 60]; a7 += e * xp[xi + 61]; a8 += e * xp[xi + 62];
+            }
+          }
+          grad[f * 4608 + c * 9 + 5275456] = a0; grad[f * 4608 + c * 9 + 5275457] = a1; grad[f * 4608 + c * 9 + 5275458] = a2;
+          grad[f * 4608 + c * 9 + 5275459] = a3; grad[f * 4608 + c * 9 + 5275460] = a4; grad[f * 4608 + c * 9 + 5275461] = a5;
+          grad[f * 4608 + c * 9 + 5275462] = a6; grad[f * 4608 + c * 9 + 5275463] = a7; grad[f * 4608 + c * 9 + 5275464] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block4_3 backward, input: dx (512x28x28) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function block4_3_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, dxp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 401408, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 460800);
+    const db = b * 401408, gb = b * 401408, tb = 0;
+    // the input gradient of sample b, zero-padded like the input (30x30 per channel)
+    dxp.fill(0, tb, tb + 460800);
     for (let f = 0; f < 512; f++) {
+      const wf = f * 4608 + 5275456, gf = gb + f * 784;
       for (let oy = 0; oy < 28; oy++) {
-        const s = b * 401408 + f * 784 + oy * 28, d = f * 900 + oy * 30 + 31;
+        const tr = tb + oy * 30, er = gf + oy * 28;
         for (let ox = 0; ox < 28; ox++) {
-          e[d + ox] = dz[s + ox];
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          for (let c = 0, tc = ti, wc = wf; c < 512; c++, tc += 900, wc += 9) {
+            dxp[tc] += e * p[wc]; dxp[tc + 1] += e * p[wc + 1]; dxp[tc + 2] += e * p[wc + 2];
+            dxp[tc + 30] += e * p[wc + 3]; dxp[tc + 31] += e * p[wc + 4]; dxp[tc + 32] += e * p[wc + 5];
+            dxp[tc + 60] += e * p[wc + 6]; dxp[tc + 61] += e * p[wc + 7]; dxp[tc + 62] += e * p[wc + 8];
+          }
         }
       }
     }
-    for (let c = 0; c < 512; c += 4) {
-      const dc = db + c * 784, wc = c * 9 + 5275456;
-      for (let ty = 0; ty < 28; ty++) {
-        const dr = dc + ty * 28, gr = mb + ty * 30 + 31;
-        for (let tx = 0; tx < 28; tx++) {
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 512; f++, gf += 900, wf += 4608) {
-            let v: number;
-            v = e[gf + 31]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 30]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 29]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 29]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 30]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 31]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
-          }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 784] = s1;
-          dx[dr + tx + 1568] = s2;
-          dx[dr + tx + 2352] = s3;
+    // crop the padding away
+    for (let c = 0; c < 512; c++) {
+      for (let iy = 0; iy < 28; iy++) {
+        const from = c * 900 + iy * 30 + 31, to = db + c * 784 + iy * 28;
+        for (let ix = 0; ix < 28; ix++) {
+          dx[to + ix] = dxp[from + ix];
         }
       }
     }
@@ -2985,112 +2391,86 @@ function pool4_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 // ---- block5_1 + relu11 ----
 
-// block5_1 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block5_1_fwd_edges: readonly number[] = [0, 1, 0, 14, 13, 14, 0, 14, 1, 13, 0, 1, 1, 13, 13, 14];
 /**
  * block5_1 forward: 512x14x14 -> 512x14x14, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [512][512][3][3] at p[7635264], bias at p[9994560].
- * Interior rows 1..12, columns 1..12: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block5_1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a14, y = ws.a15, n = ws.batch;
+  const x = ws.a14, y = ws.a15, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 100352, yb = b * 100352;
-    for (let f = 0; f < 512; f += 4) {
-      const wf = f * 4608 + 7635264;
-      const b0 = p[f + 9994560], b1 = p[f + 9994561], b2 = p[f + 9994562], b3 = p[f + 9994563];
-      for (let oy = 1; oy < 13; oy++) {
-        const xr = xb + oy * 14 - 15;
-        const yr = yb + f * 196 + oy * 14;
-        for (let ox = 1; ox < 13; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 512; c++) {
-            const xc = xi + c * 196, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4608]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9216]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13824]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4609]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9217]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13825]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4610]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9218]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13826]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 14]; v1 = x[xc + 15];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4611]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9219]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13827]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 15]; v1 = x[xc + 16];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4612]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9220]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13828]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 16]; v1 = x[xc + 17];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4613]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9221]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13829]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 28]; v1 = x[xc + 29];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4614]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9222]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13830]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 29]; v1 = x[xc + 30];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4615]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9223]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13831]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 30]; v1 = x[xc + 31];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4616]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9224]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13832]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 196] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 197] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 392] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 393] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 588] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 589] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (16x16 per channel)
+    xp.fill(0, 0, 131072);
+    for (let c = 0; c < 512; c++) {
+      for (let iy = 0; iy < 14; iy++) {
+        const from = xb + c * 196 + iy * 14, to = c * 256 + iy * 16 + 17;
+        for (let ix = 0; ix < 14; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block5_1_fwd_edges[e], y1 = block5_1_fwd_edges[e + 1], x0 = block5_1_fwd_edges[e + 2], x1 = block5_1_fwd_edges[e + 3];
-      for (let f = 0; f < 512; f++) {
-        const wf = f * 4608 + 7635264, yf = yb + f * 196;
-        const bf = p[f + 9994560];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 512; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 14) continue;
-                const xr = xb + c * 196 + iy * 14;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 14) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 512; o++) {
+      const wo = o * 4608 + 7635264;
+      const i0 = p[o + 9994560];
+      for (let oy = 0; oy < 14; oy++) {
+        const sr = oy * 16, dr = yb + o * 196 + oy * 14;
+        for (let ox = 0; ox < 12; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 256, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 14 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 16], v1 = xp[sc + 17], v2 = xp[sc + 18], v3 = xp[sc + 19], v4 = xp[sc + 20], v5 = xp[sc + 21];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 32], v1 = xp[sc + 33], v2 = xp[sc + 34], v3 = xp[sc + 35], v4 = xp[sc + 36], v5 = xp[sc + 37];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
+        }
+        {
+          const si = sr + 12;
+          let s0 = i0, s1 = i0;
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 256, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 16], v1 = xp[sc + 17], v2 = xp[sc + 18], v3 = xp[sc + 19];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 32], v1 = xp[sc + 33], v2 = xp[sc + 34], v3 = xp[sc + 35];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; }
+            }
+          }
+          y[dr + 12] = s0 < 0 ? 0 : s0;
+          y[dr + 12 + 1] = s1 < 0 ? 0 : s1;
         }
       }
     }
@@ -3098,12 +2478,12 @@ function block5_1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block5_1 backward, dz = dy * relu'(y) (512x14x14):
- * db: sums of dz; dw: correlation of the input (512x14x14) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block5_1 backward, parameters: dz = dy * relu'(y) (512x14x14), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 3x3 taps per pass, 8 position(s) at a time.
  */
-function block5_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a14, dz = ws.g0, dx = ws.g1, y = ws.a15, e = ws.e0, n = ws.batch;
+function block5_1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a14, dz = ws.g0, y = ws.a15, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 100352; i++) {
     const v = y[i];
@@ -3120,109 +2500,183 @@ function block5_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 9994560] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 512; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 7635264, 9994560);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 100352, gb = b * 100352;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (16x16 per channel)
+    xp.fill(0, 0, 131072);
     for (let c = 0; c < 512; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 100352 + c * 196, gf = b * 100352 + f * 196;
-        for (let oy = 0; oy < 14; oy++) {
-          const xr = xc + oy * 14 - 15, gr = gf + oy * 14;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 14, r1 = iy + 1 >= 0 && iy + 1 < 14, r2 = iy + 2 >= 0 && iy + 2 < 14;
-          const inside = oy >= 1 && oy < 13;
-          const xa = inside ? 1 : 14, xz = inside ? 13 : 14;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 196];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 14, q1 = ix + 1 >= 0 && ix + 1 < 14, q2 = ix + 2 >= 0 && ix + 2 < 14;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 14]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 15]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 16]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 28]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 29]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 30]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 196];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 14]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 15]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 16]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 28]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 29]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 30]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 14; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 196];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 14, q1 = ix + 1 >= 0 && ix + 1 < 14, q2 = ix + 2 >= 0 && ix + 2 < 14;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 14]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 15]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 16]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 28]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 29]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 30]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 14; iy++) {
+        const from = xb + c * 196 + iy * 14, to = c * 256 + iy * 16 + 17;
+        for (let ix = 0; ix < 14; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 4608 + c * 9 + 7635264] = a0_0; grad[f * 4608 + c * 9 + 7635265] = a0_1; grad[f * 4608 + c * 9 + 7635266] = a0_2;
-      grad[f * 4608 + c * 9 + 7635267] = a0_3; grad[f * 4608 + c * 9 + 7635268] = a0_4; grad[f * 4608 + c * 9 + 7635269] = a0_5;
-      grad[f * 4608 + c * 9 + 7635270] = a0_6; grad[f * 4608 + c * 9 + 7635271] = a0_7; grad[f * 4608 + c * 9 + 7635272] = a0_8;
-      grad[f * 4608 + c * 9 + 7639872] = a1_0; grad[f * 4608 + c * 9 + 7639873] = a1_1; grad[f * 4608 + c * 9 + 7639874] = a1_2;
-      grad[f * 4608 + c * 9 + 7639875] = a1_3; grad[f * 4608 + c * 9 + 7639876] = a1_4; grad[f * 4608 + c * 9 + 7639877] = a1_5;
-      grad[f * 4608 + c * 9 + 7639878] = a1_6; grad[f * 4608 + c * 9 + 7639879] = a1_7; grad[f * 4608 + c * 9 + 7639880] = a1_8;
+    }
+    for (let f = 0; f < 512; f++) {
+      for (let c = 0; c < 512; c++) {
+        {
+          let a0 = grad[f * 4608 + c * 9 + 7635264], a1 = grad[f * 4608 + c * 9 + 7635265], a2 = grad[f * 4608 + c * 9 + 7635266];
+          let a3 = grad[f * 4608 + c * 9 + 7635267], a4 = grad[f * 4608 + c * 9 + 7635268], a5 = grad[f * 4608 + c * 9 + 7635269];
+          let a6 = grad[f * 4608 + c * 9 + 7635270], a7 = grad[f * 4608 + c * 9 + 7635271], a8 = grad[f * 4608 + c * 9 + 7635272];
+          for (let oy = 0; oy < 14; oy++) {
+            const er = gb + f * 196 + oy * 14, xr = c * 256 + oy * 16;
+            for (let ox = 0; ox < 8; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7], v8 = xp[xi + 8], v9 = xp[xi + 9];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7;
+                a0 += e6 * v6; a1 += e6 * v7; a2 += e6 * v8;
+                a0 += e7 * v7; a1 += e7 * v8; a2 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 16], v1 = xp[xi + 17], v2 = xp[xi + 18], v3 = xp[xi + 19], v4 = xp[xi + 20], v5 = xp[xi + 21], v6 = xp[xi + 22], v7 = xp[xi + 23], v8 = xp[xi + 24], v9 = xp[xi + 25];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+                a3 += e5 * v5; a4 += e5 * v6; a5 += e5 * v7;
+                a3 += e6 * v6; a4 += e6 * v7; a5 += e6 * v8;
+                a3 += e7 * v7; a4 += e7 * v8; a5 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 32], v1 = xp[xi + 33], v2 = xp[xi + 34], v3 = xp[xi + 35], v4 = xp[xi + 36], v5 = xp[xi + 37], v6 = xp[xi + 38], v7 = xp[xi + 39], v8 = xp[xi + 40], v9 = xp[xi + 41];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+                a6 += e5 * v5; a7 += e5 * v6; a8 += e5 * v7;
+                a6 += e6 * v6; a7 += e6 * v7; a8 += e6 * v8;
+                a6 += e7 * v7; a7 += e7 * v8; a8 += e7 * v9;
+              }
+            }
+            {
+              const e0 = dz[er + 8], e1 = dz[er + 9], e2 = dz[er + 10], e3 = dz[er + 11], e4 = dz[er + 12], e5 = dz[er + 13];
+              const xi = xr + 8;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7;
+              }
+              {
+                const v0 = xp[xi + 16], v1 = xp[xi + 17], v2 = xp[xi + 18], v3 = xp[xi + 19], v4 = xp[xi + 20], v5 = xp[xi + 21], v6 = xp[xi + 22], v7 = xp[xi + 23];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+                a3 += e5 * v5; a4 += e5 * v6; a5 += e5 * v7;
+              }
+              {
+                const v0 = xp[xi + 32], v1 = xp[xi + 33], v2 = xp[xi + 34], v3 = xp[xi + 35], v4 = xp[xi + 36], v5 = xp[xi + 37], v6 = xp[xi + 38], v7 = xp[xi + 39];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+                a6 += e5 * v5; a7 += e5 * v6; a8 += e5 * v7;
+              }
+            }
+          }
+          grad[f * 4608 + c * 9 + 7635264] = a0; grad[f * 4608 + c * 9 + 7635265] = a1; grad[f * 4608 + c * 9 + 7635266] = a2;
+          grad[f * 4608 + c * 9 + 7635267] = a3; grad[f * 4608 + c * 9 + 7635268] = a4; grad[f * 4608 + c * 9 + 7635269] = a5;
+          grad[f * 4608 + c * 9 + 7635270] = a6; grad[f * 4608 + c * 9 + 7635271] = a7; grad[f * 4608 + c * 9 + 7635272] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block5_1 backward, input: dx (512x14x14) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 1x1.
+ */
+function block5_1_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 100352, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 131072);
-    for (let f = 0; f < 512; f++) {
-      for (let oy = 0; oy < 14; oy++) {
-        const s = b * 100352 + f * 196 + oy * 14, d = f * 256 + oy * 16 + 17;
-        for (let ox = 0; ox < 14; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 100352, gb = b * 100352;
+    // dz of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (16x16 per channel)
+    ep.fill(0, 0, 131072);
+    for (let c = 0; c < 512; c++) {
+      for (let iy = 0; iy < 14; iy++) {
+        const from = gb + c * 196 + iy * 14, to = c * 256 + iy * 16 + 17;
+        for (let ix = 0; ix < 14; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 512; c += 4) {
-      const dc = db + c * 196, wc = c * 9 + 7635264;
-      for (let ty = 0; ty < 14; ty++) {
-        const dr = dc + ty * 14, gr = mb + ty * 16 + 17;
-        for (let tx = 0; tx < 14; tx++) {
+    for (let o = 0; o < 512; o++) {
+      const wo = o * 9 + 7635272;
+      for (let oy = 0; oy < 14; oy++) {
+        const sr = oy * 16, dr = db + o * 196 + oy * 14;
+        for (let ox = 0; ox < 12; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 512; f++, gf += 256, wf += 4608) {
-            let v: number;
-            v = e[gf + 17]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 16]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 15]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 15]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 16]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 17]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 256, wr = wo + r * 4608;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3], v4 = ep[sc + 4], v5 = ep[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 16], v1 = ep[sc + 17], v2 = ep[sc + 18], v3 = ep[sc + 19], v4 = ep[sc + 20], v5 = ep[sc + 21];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 32], v1 = ep[sc + 33], v2 = ep[sc + 34], v3 = ep[sc + 35], v4 = ep[sc + 36], v5 = ep[sc + 37];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 196] = s1;
-          dx[dr + tx + 392] = s2;
-          dx[dr + tx + 588] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
+        }
+        {
+          const si = sr + 12;
+          let s0 = 0, s1 = 0;
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 256, wr = wo + r * 4608;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 16], v1 = ep[sc + 17], v2 = ep[sc + 18], v3 = ep[sc + 19];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; s1 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 32], v1 = ep[sc + 33], v2 = ep[sc + 34], v3 = ep[sc + 35];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; s1 += v3 * t; }
+            }
+          }
+          dx[dr + 12] = s0;
+          dx[dr + 12 + 1] = s1;
         }
       }
     }
@@ -3231,112 +2685,86 @@ function block5_1_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
 
 // ---- block5_2 + relu12 ----
 
-// block5_2 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block5_2_fwd_edges: readonly number[] = [0, 1, 0, 14, 13, 14, 0, 14, 1, 13, 0, 1, 1, 13, 13, 14];
 /**
  * block5_2 forward: 512x14x14 -> 512x14x14, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [512][512][3][3] at p[9995072], bias at p[12354368].
- * Interior rows 1..12, columns 1..12: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block5_2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a15, y = ws.a16, n = ws.batch;
+  const x = ws.a15, y = ws.a16, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 100352, yb = b * 100352;
-    for (let f = 0; f < 512; f += 4) {
-      const wf = f * 4608 + 9995072;
-      const b0 = p[f + 12354368], b1 = p[f + 12354369], b2 = p[f + 12354370], b3 = p[f + 12354371];
-      for (let oy = 1; oy < 13; oy++) {
-        const xr = xb + oy * 14 - 15;
-        const yr = yb + f * 196 + oy * 14;
-        for (let ox = 1; ox < 13; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 512; c++) {
-            const xc = xi + c * 196, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4608]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9216]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13824]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4609]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9217]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13825]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4610]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9218]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13826]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 14]; v1 = x[xc + 15];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4611]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9219]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13827]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 15]; v1 = x[xc + 16];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4612]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9220]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13828]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 16]; v1 = x[xc + 17];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4613]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9221]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13829]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 28]; v1 = x[xc + 29];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4614]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9222]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13830]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 29]; v1 = x[xc + 30];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4615]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9223]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13831]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 30]; v1 = x[xc + 31];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4616]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9224]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13832]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 196] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 197] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 392] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 393] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 588] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 589] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (16x16 per channel)
+    xp.fill(0, 0, 131072);
+    for (let c = 0; c < 512; c++) {
+      for (let iy = 0; iy < 14; iy++) {
+        const from = xb + c * 196 + iy * 14, to = c * 256 + iy * 16 + 17;
+        for (let ix = 0; ix < 14; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block5_2_fwd_edges[e], y1 = block5_2_fwd_edges[e + 1], x0 = block5_2_fwd_edges[e + 2], x1 = block5_2_fwd_edges[e + 3];
-      for (let f = 0; f < 512; f++) {
-        const wf = f * 4608 + 9995072, yf = yb + f * 196;
-        const bf = p[f + 12354368];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 512; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 14) continue;
-                const xr = xb + c * 196 + iy * 14;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 14) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 512; o++) {
+      const wo = o * 4608 + 9995072;
+      const i0 = p[o + 12354368];
+      for (let oy = 0; oy < 14; oy++) {
+        const sr = oy * 16, dr = yb + o * 196 + oy * 14;
+        for (let ox = 0; ox < 12; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 256, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 14 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 16], v1 = xp[sc + 17], v2 = xp[sc + 18], v3 = xp[sc + 19], v4 = xp[sc + 20], v5 = xp[sc + 21];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 32], v1 = xp[sc + 33], v2 = xp[sc + 34], v3 = xp[sc + 35], v4 = xp[sc + 36], v5 = xp[sc + 37];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
+        }
+        {
+          const si = sr + 12;
+          let s0 = i0, s1 = i0;
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 256, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 16], v1 = xp[sc + 17], v2 = xp[sc + 18], v3 = xp[sc + 19];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 32], v1 = xp[sc + 33], v2 = xp[sc + 34], v3 = xp[sc + 35];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; }
+            }
+          }
+          y[dr + 12] = s0 < 0 ? 0 : s0;
+          y[dr + 12 + 1] = s1 < 0 ? 0 : s1;
         }
       }
     }
@@ -3344,12 +2772,12 @@ function block5_2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block5_2 backward, dz = dy * relu'(y) (512x14x14):
- * db: sums of dz; dw: correlation of the input (512x14x14) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block5_2 backward, parameters: dz = dy * relu'(y) (512x14x14), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 1 filter(s) x 3x3 taps per pass, 8 position(s) at a time.
  */
-function block5_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a15, dz = ws.g1, dx = ws.g0, y = ws.a16, e = ws.e0, n = ws.batch;
+function block5_2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a15, dz = ws.g1, y = ws.a16, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 100352; i++) {
     const v = y[i];
@@ -3366,109 +2794,183 @@ function block5_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 12354368] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 512; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 9995072, 12354368);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 100352, gb = b * 100352;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (16x16 per channel)
+    xp.fill(0, 0, 131072);
     for (let c = 0; c < 512; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 100352 + c * 196, gf = b * 100352 + f * 196;
-        for (let oy = 0; oy < 14; oy++) {
-          const xr = xc + oy * 14 - 15, gr = gf + oy * 14;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 14, r1 = iy + 1 >= 0 && iy + 1 < 14, r2 = iy + 2 >= 0 && iy + 2 < 14;
-          const inside = oy >= 1 && oy < 13;
-          const xa = inside ? 1 : 14, xz = inside ? 13 : 14;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 196];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 14, q1 = ix + 1 >= 0 && ix + 1 < 14, q2 = ix + 2 >= 0 && ix + 2 < 14;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 14]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 15]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 16]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 28]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 29]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 30]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 196];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 14]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 15]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 16]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 28]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 29]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 30]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 14; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 196];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 14, q1 = ix + 1 >= 0 && ix + 1 < 14, q2 = ix + 2 >= 0 && ix + 2 < 14;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 14]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 15]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 16]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 28]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 29]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 30]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 14; iy++) {
+        const from = xb + c * 196 + iy * 14, to = c * 256 + iy * 16 + 17;
+        for (let ix = 0; ix < 14; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 4608 + c * 9 + 9995072] = a0_0; grad[f * 4608 + c * 9 + 9995073] = a0_1; grad[f * 4608 + c * 9 + 9995074] = a0_2;
-      grad[f * 4608 + c * 9 + 9995075] = a0_3; grad[f * 4608 + c * 9 + 9995076] = a0_4; grad[f * 4608 + c * 9 + 9995077] = a0_5;
-      grad[f * 4608 + c * 9 + 9995078] = a0_6; grad[f * 4608 + c * 9 + 9995079] = a0_7; grad[f * 4608 + c * 9 + 9995080] = a0_8;
-      grad[f * 4608 + c * 9 + 9999680] = a1_0; grad[f * 4608 + c * 9 + 9999681] = a1_1; grad[f * 4608 + c * 9 + 9999682] = a1_2;
-      grad[f * 4608 + c * 9 + 9999683] = a1_3; grad[f * 4608 + c * 9 + 9999684] = a1_4; grad[f * 4608 + c * 9 + 9999685] = a1_5;
-      grad[f * 4608 + c * 9 + 9999686] = a1_6; grad[f * 4608 + c * 9 + 9999687] = a1_7; grad[f * 4608 + c * 9 + 9999688] = a1_8;
+    }
+    for (let f = 0; f < 512; f++) {
+      for (let c = 0; c < 512; c++) {
+        {
+          let a0 = grad[f * 4608 + c * 9 + 9995072], a1 = grad[f * 4608 + c * 9 + 9995073], a2 = grad[f * 4608 + c * 9 + 9995074];
+          let a3 = grad[f * 4608 + c * 9 + 9995075], a4 = grad[f * 4608 + c * 9 + 9995076], a5 = grad[f * 4608 + c * 9 + 9995077];
+          let a6 = grad[f * 4608 + c * 9 + 9995078], a7 = grad[f * 4608 + c * 9 + 9995079], a8 = grad[f * 4608 + c * 9 + 9995080];
+          for (let oy = 0; oy < 14; oy++) {
+            const er = gb + f * 196 + oy * 14, xr = c * 256 + oy * 16;
+            for (let ox = 0; ox < 8; ox += 8) {
+              const e0 = dz[er + ox], e1 = dz[er + ox + 1], e2 = dz[er + ox + 2], e3 = dz[er + ox + 3], e4 = dz[er + ox + 4], e5 = dz[er + ox + 5], e6 = dz[er + ox + 6], e7 = dz[er + ox + 7];
+              const xi = xr + ox;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7], v8 = xp[xi + 8], v9 = xp[xi + 9];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7;
+                a0 += e6 * v6; a1 += e6 * v7; a2 += e6 * v8;
+                a0 += e7 * v7; a1 += e7 * v8; a2 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 16], v1 = xp[xi + 17], v2 = xp[xi + 18], v3 = xp[xi + 19], v4 = xp[xi + 20], v5 = xp[xi + 21], v6 = xp[xi + 22], v7 = xp[xi + 23], v8 = xp[xi + 24], v9 = xp[xi + 25];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+                a3 += e5 * v5; a4 += e5 * v6; a5 += e5 * v7;
+                a3 += e6 * v6; a4 += e6 * v7; a5 += e6 * v8;
+                a3 += e7 * v7; a4 += e7 * v8; a5 += e7 * v9;
+              }
+              {
+                const v0 = xp[xi + 32], v1 = xp[xi + 33], v2 = xp[xi + 34], v3 = xp[xi + 35], v4 = xp[xi + 36], v5 = xp[xi + 37], v6 = xp[xi + 38], v7 = xp[xi + 39], v8 = xp[xi + 40], v9 = xp[xi + 41];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+                a6 += e5 * v5; a7 += e5 * v6; a8 += e5 * v7;
+                a6 += e6 * v6; a7 += e6 * v7; a8 += e6 * v8;
+                a6 += e7 * v7; a7 += e7 * v8; a8 += e7 * v9;
+              }
+            }
+            {
+              const e0 = dz[er + 8], e1 = dz[er + 9], e2 = dz[er + 10], e3 = dz[er + 11], e4 = dz[er + 12], e5 = dz[er + 13];
+              const xi = xr + 8;
+              {
+                const v0 = xp[xi], v1 = xp[xi + 1], v2 = xp[xi + 2], v3 = xp[xi + 3], v4 = xp[xi + 4], v5 = xp[xi + 5], v6 = xp[xi + 6], v7 = xp[xi + 7];
+                a0 += e0 * v0; a1 += e0 * v1; a2 += e0 * v2;
+                a0 += e1 * v1; a1 += e1 * v2; a2 += e1 * v3;
+                a0 += e2 * v2; a1 += e2 * v3; a2 += e2 * v4;
+                a0 += e3 * v3; a1 += e3 * v4; a2 += e3 * v5;
+                a0 += e4 * v4; a1 += e4 * v5; a2 += e4 * v6;
+                a0 += e5 * v5; a1 += e5 * v6; a2 += e5 * v7;
+              }
+              {
+                const v0 = xp[xi + 16], v1 = xp[xi + 17], v2 = xp[xi + 18], v3 = xp[xi + 19], v4 = xp[xi + 20], v5 = xp[xi + 21], v6 = xp[xi + 22], v7 = xp[xi + 23];
+                a3 += e0 * v0; a4 += e0 * v1; a5 += e0 * v2;
+                a3 += e1 * v1; a4 += e1 * v2; a5 += e1 * v3;
+                a3 += e2 * v2; a4 += e2 * v3; a5 += e2 * v4;
+                a3 += e3 * v3; a4 += e3 * v4; a5 += e3 * v5;
+                a3 += e4 * v4; a4 += e4 * v5; a5 += e4 * v6;
+                a3 += e5 * v5; a4 += e5 * v6; a5 += e5 * v7;
+              }
+              {
+                const v0 = xp[xi + 32], v1 = xp[xi + 33], v2 = xp[xi + 34], v3 = xp[xi + 35], v4 = xp[xi + 36], v5 = xp[xi + 37], v6 = xp[xi + 38], v7 = xp[xi + 39];
+                a6 += e0 * v0; a7 += e0 * v1; a8 += e0 * v2;
+                a6 += e1 * v1; a7 += e1 * v2; a8 += e1 * v3;
+                a6 += e2 * v2; a7 += e2 * v3; a8 += e2 * v4;
+                a6 += e3 * v3; a7 += e3 * v4; a8 += e3 * v5;
+                a6 += e4 * v4; a7 += e4 * v5; a8 += e4 * v6;
+                a6 += e5 * v5; a7 += e5 * v6; a8 += e5 * v7;
+              }
+            }
+          }
+          grad[f * 4608 + c * 9 + 9995072] = a0; grad[f * 4608 + c * 9 + 9995073] = a1; grad[f * 4608 + c * 9 + 9995074] = a2;
+          grad[f * 4608 + c * 9 + 9995075] = a3; grad[f * 4608 + c * 9 + 9995076] = a4; grad[f * 4608 + c * 9 + 9995077] = a5;
+          grad[f * 4608 + c * 9 + 9995078] = a6; grad[f * 4608 + c * 9 + 9995079] = a7; grad[f * 4608 + c * 9 + 9995080] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block5_2 backward, input: dx (512x14x14) = the full correlation of dz with the 180-degree-rotated kernel,
+ * gathered: a valid correlation over dz zero-padded by 1x1.
+ */
+function block5_2_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, ep = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 100352, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 131072);
-    for (let f = 0; f < 512; f++) {
-      for (let oy = 0; oy < 14; oy++) {
-        const s = b * 100352 + f * 196 + oy * 14, d = f * 256 + oy * 16 + 17;
-        for (let ox = 0; ox < 14; ox++) {
-          e[d + ox] = dz[s + ox];
+    const db = b * 100352, gb = b * 100352;
+    // dz of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (16x16 per channel)
+    ep.fill(0, 0, 131072);
+    for (let c = 0; c < 512; c++) {
+      for (let iy = 0; iy < 14; iy++) {
+        const from = gb + c * 196 + iy * 14, to = c * 256 + iy * 16 + 17;
+        for (let ix = 0; ix < 14; ix++) {
+          ep[to + ix] = dz[from + ix];
         }
       }
     }
-    for (let c = 0; c < 512; c += 4) {
-      const dc = db + c * 196, wc = c * 9 + 9995072;
-      for (let ty = 0; ty < 14; ty++) {
-        const dr = dc + ty * 14, gr = mb + ty * 16 + 17;
-        for (let tx = 0; tx < 14; tx++) {
+    for (let o = 0; o < 512; o++) {
+      const wo = o * 9 + 9995080;
+      for (let oy = 0; oy < 14; oy++) {
+        const sr = oy * 16, dr = db + o * 196 + oy * 14;
+        for (let ox = 0; ox < 12; ox += 4) {
+          const si = sr + ox;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 512; f++, gf += 256, wf += 4608) {
-            let v: number;
-            v = e[gf + 17]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 16]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 15]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 15]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 16]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 17]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 256, wr = wo + r * 4608;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3], v4 = ep[sc + 4], v5 = ep[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 16], v1 = ep[sc + 17], v2 = ep[sc + 18], v3 = ep[sc + 19], v4 = ep[sc + 20], v5 = ep[sc + 21];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = ep[sc + 32], v1 = ep[sc + 33], v2 = ep[sc + 34], v3 = ep[sc + 35], v4 = ep[sc + 36], v5 = ep[sc + 37];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 196] = s1;
-          dx[dr + tx + 392] = s2;
-          dx[dr + tx + 588] = s3;
+          dx[dr + ox] = s0;
+          dx[dr + ox + 1] = s1;
+          dx[dr + ox + 2] = s2;
+          dx[dr + ox + 3] = s3;
+        }
+        {
+          const si = sr + 12;
+          let s0 = 0, s1 = 0;
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 256, wr = wo + r * 4608;
+            {
+              const v0 = ep[sc], v1 = ep[sc + 1], v2 = ep[sc + 2], v3 = ep[sc + 3];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr - 1]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr - 2]; s0 += v2 * t; s1 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 16], v1 = ep[sc + 17], v2 = ep[sc + 18], v3 = ep[sc + 19];
+              { const t = p[wr - 3]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr - 4]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr - 5]; s0 += v2 * t; s1 += v3 * t; }
+            }
+            {
+              const v0 = ep[sc + 32], v1 = ep[sc + 33], v2 = ep[sc + 34], v3 = ep[sc + 35];
+              { const t = p[wr - 6]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr - 7]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr - 8]; s0 += v2 * t; s1 += v3 * t; }
+            }
+          }
+          dx[dr + 12] = s0;
+          dx[dr + 12 + 1] = s1;
         }
       }
     }
@@ -3477,112 +2979,86 @@ function block5_2_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
 
 // ---- block5_3 + relu13 ----
 
-// block5_3 forward, output positions computed with bounds tests: [y0, y1, x0, x1] per rectangle
-const block5_3_fwd_edges: readonly number[] = [0, 1, 0, 14, 13, 14, 0, 14, 1, 13, 0, 1, 1, 13, 13, 14];
 /**
  * block5_3 forward: 512x14x14 -> 512x14x14, cross-correlation with 3x3 kernels, then relu (fused):
  * y[f,oy,ox] = b[f] + sum_c,ky,kx w[f,c,ky,kx] x[c, oy - 1 + ky, ox - 1 + kx] (zero outside the input)
  * weight [512][512][3][3] at p[12354880], bias at p[14714176].
- * Interior rows 1..12, columns 1..12: window unrolled, 4 output channel(s) x 2 position(s) per pass; the border is checked.
+ * Window unrolled, 1 output channel(s) x 4 position(s) per pass, over the zero-padded copy of the input: no bounds tests.
  */
 function block5_3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
-  const x = ws.a16, y = ws.a17, n = ws.batch;
+  const x = ws.a16, y = ws.a17, xp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
     const xb = b * 100352, yb = b * 100352;
-    for (let f = 0; f < 512; f += 4) {
-      const wf = f * 4608 + 12354880;
-      const b0 = p[f + 14714176], b1 = p[f + 14714177], b2 = p[f + 14714178], b3 = p[f + 14714179];
-      for (let oy = 1; oy < 13; oy++) {
-        const xr = xb + oy * 14 - 15;
-        const yr = yb + f * 196 + oy * 14;
-        for (let ox = 1; ox < 13; ox += 2) {
-          const xi = xr + ox;
-          let s0_0 = b0, s0_1 = b0, s1_0 = b1, s1_1 = b1, s2_0 = b2, s2_1 = b2, s3_0 = b3, s3_1 = b3;
-          for (let c = 0; c < 512; c++) {
-            const xc = xi + c * 196, wc = wf + c * 9;
-            let v = 0, v1 = 0, wt = 0;
-            v = x[xc]; v1 = x[xc + 1];
-            wt = p[wc]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4608]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9216]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13824]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 1]; v1 = x[xc + 2];
-            wt = p[wc + 1]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4609]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9217]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13825]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 2]; v1 = x[xc + 3];
-            wt = p[wc + 2]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4610]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9218]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13826]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 14]; v1 = x[xc + 15];
-            wt = p[wc + 3]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4611]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9219]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13827]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 15]; v1 = x[xc + 16];
-            wt = p[wc + 4]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4612]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9220]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13828]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 16]; v1 = x[xc + 17];
-            wt = p[wc + 5]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4613]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9221]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13829]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 28]; v1 = x[xc + 29];
-            wt = p[wc + 6]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4614]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9222]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13830]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 29]; v1 = x[xc + 30];
-            wt = p[wc + 7]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4615]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9223]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13831]; s3_0 += v * wt; s3_1 += v1 * wt;
-            v = x[xc + 30]; v1 = x[xc + 31];
-            wt = p[wc + 8]; s0_0 += v * wt; s0_1 += v1 * wt;
-            wt = p[wc + 4616]; s1_0 += v * wt; s1_1 += v1 * wt;
-            wt = p[wc + 9224]; s2_0 += v * wt; s2_1 += v1 * wt;
-            wt = p[wc + 13832]; s3_0 += v * wt; s3_1 += v1 * wt;
-          }
-          y[yr + ox] = s0_0 < 0 ? 0 : s0_0;
-          y[yr + ox + 1] = s0_1 < 0 ? 0 : s0_1;
-          y[yr + ox + 196] = s1_0 < 0 ? 0 : s1_0;
-          y[yr + ox + 197] = s1_1 < 0 ? 0 : s1_1;
-          y[yr + ox + 392] = s2_0 < 0 ? 0 : s2_0;
-          y[yr + ox + 393] = s2_1 < 0 ? 0 : s2_1;
-          y[yr + ox + 588] = s3_0 < 0 ? 0 : s3_0;
-          y[yr + ox + 589] = s3_1 < 0 ? 0 : s3_1;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (16x16 per channel)
+    xp.fill(0, 0, 131072);
+    for (let c = 0; c < 512; c++) {
+      for (let iy = 0; iy < 14; iy++) {
+        const from = xb + c * 196 + iy * 14, to = c * 256 + iy * 16 + 17;
+        for (let ix = 0; ix < 14; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
     }
-    for (let e = 0; e < 16; e += 4) {
-      const y0 = block5_3_fwd_edges[e], y1 = block5_3_fwd_edges[e + 1], x0 = block5_3_fwd_edges[e + 2], x1 = block5_3_fwd_edges[e + 3];
-      for (let f = 0; f < 512; f++) {
-        const wf = f * 4608 + 12354880, yf = yb + f * 196;
-        const bf = p[f + 14714176];
-        for (let oy = y0; oy < y1; oy++) {
-          const iy0 = oy - 1;
-          for (let ox = x0; ox < x1; ox++) {
-            const ix0 = ox - 1;
-            let s = bf;
-            for (let c = 0; c < 512; c++) {
-              for (let ky = 0; ky < 3; ky++) {
-                const iy = iy0 + ky;
-                if (iy < 0 || iy >= 14) continue;
-                const xr = xb + c * 196 + iy * 14;
-                const wr = wf + c * 9 + ky * 3;
-                for (let kx = 0; kx < 3; kx++) {
-                  const ix = ix0 + kx;
-                  if (ix < 0 || ix >= 14) continue;
-                  s += x[xr + ix] * p[wr + kx];
-                }
-              }
+    for (let o = 0; o < 512; o++) {
+      const wo = o * 4608 + 12354880;
+      const i0 = p[o + 14714176];
+      for (let oy = 0; oy < 14; oy++) {
+        const sr = oy * 16, dr = yb + o * 196 + oy * 14;
+        for (let ox = 0; ox < 12; ox += 4) {
+          const si = sr + ox;
+          let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 256, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3], v4 = xp[sc + 4], v5 = xp[sc + 5];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
             }
-            y[yf + oy * 14 + ox] = s < 0 ? 0 : s;
+            {
+              const v0 = xp[sc + 16], v1 = xp[sc + 17], v2 = xp[sc + 18], v3 = xp[sc + 19], v4 = xp[sc + 20], v5 = xp[sc + 21];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
+            {
+              const v0 = xp[sc + 32], v1 = xp[sc + 33], v2 = xp[sc + 34], v3 = xp[sc + 35], v4 = xp[sc + 36], v5 = xp[sc + 37];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; s2 += v2 * t; s3 += v3 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; s2 += v3 * t; s3 += v4 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; s2 += v4 * t; s3 += v5 * t; }
+            }
           }
+          y[dr + ox] = s0 < 0 ? 0 : s0;
+          y[dr + ox + 1] = s1 < 0 ? 0 : s1;
+          y[dr + ox + 2] = s2 < 0 ? 0 : s2;
+          y[dr + ox + 3] = s3 < 0 ? 0 : s3;
+        }
+        {
+          const si = sr + 12;
+          let s0 = i0, s1 = i0;
+          for (let r = 0; r < 512; r++) {
+            const sc = si + r * 256, wr = wo + r * 9;
+            {
+              const v0 = xp[sc], v1 = xp[sc + 1], v2 = xp[sc + 2], v3 = xp[sc + 3];
+              { const t = p[wr]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 1]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 2]; s0 += v2 * t; s1 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 16], v1 = xp[sc + 17], v2 = xp[sc + 18], v3 = xp[sc + 19];
+              { const t = p[wr + 3]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 4]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 5]; s0 += v2 * t; s1 += v3 * t; }
+            }
+            {
+              const v0 = xp[sc + 32], v1 = xp[sc + 33], v2 = xp[sc + 34], v3 = xp[sc + 35];
+              { const t = p[wr + 6]; s0 += v0 * t; s1 += v1 * t; }
+              { const t = p[wr + 7]; s0 += v1 * t; s1 += v2 * t; }
+              { const t = p[wr + 8]; s0 += v2 * t; s1 += v3 * t; }
+            }
+          }
+          y[dr + 12] = s0 < 0 ? 0 : s0;
+          y[dr + 12 + 1] = s1 < 0 ? 0 : s1;
         }
       }
     }
@@ -3590,12 +3066,12 @@ function block5_3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
 }
 
 /**
- * block5_3 backward, dz = dy * relu'(y) (512x14x14):
- * db: sums of dz; dw: correlation of the input (512x14x14) with dz;
- * dx: full correlation of dz with the 180-degree-rotated kernel (a gather).
+ * block5_3 backward, parameters: dz = dy * relu'(y) (512x14x14), in place;
+ * db = sums of dz; dw[f,c,ky,kx] = sum_b,oy,ox dz[b,f,oy,ox] x[b, c, oy - 1 + ky, ox - 1 + kx]
+ * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
-function block5_3_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a16, dz = ws.g0, dx = ws.g1, y = ws.a17, e = ws.e0, n = ws.batch;
+function block5_3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a16, dz = ws.g0, y = ws.a17, xp = ws.s0, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 100352; i++) {
     const v = y[i];
@@ -3612,109 +3088,78 @@ function block5_3_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void 
     }
     grad[f + 14714176] = s;
   }
-  // weight gradient: correlation of the input with the error map, 2 filter(s) x 3x3 taps per pass
-  for (let f = 0; f < 512; f += 2) {
+  // weight gradient: each sample adds its correlation of the input with the error map
+  grad.fill(0, 12354880, 14714176);
+  for (let b = 0; b < n; b++) {
+    const xb = b * 100352, gb = b * 100352;
+    // x of sample b, zero-padded into scratch: 1 row(s) above and below, 1 column(s) left and right (16x16 per channel)
+    xp.fill(0, 0, 131072);
     for (let c = 0; c < 512; c++) {
-      let a0_0 = 0, a0_1 = 0, a0_2 = 0;
-      let a0_3 = 0, a0_4 = 0, a0_5 = 0;
-      let a0_6 = 0, a0_7 = 0, a0_8 = 0;
-      let a1_0 = 0, a1_1 = 0, a1_2 = 0;
-      let a1_3 = 0, a1_4 = 0, a1_5 = 0;
-      let a1_6 = 0, a1_7 = 0, a1_8 = 0;
-      for (let b = 0; b < n; b++) {
-        const xc = b * 100352 + c * 196, gf = b * 100352 + f * 196;
-        for (let oy = 0; oy < 14; oy++) {
-          const xr = xc + oy * 14 - 15, gr = gf + oy * 14;
-          const iy = oy - 1;
-          const r0 = iy >= 0 && iy < 14, r1 = iy + 1 >= 0 && iy + 1 < 14, r2 = iy + 2 >= 0 && iy + 2 < 14;
-          const inside = oy >= 1 && oy < 13;
-          const xa = inside ? 1 : 14, xz = inside ? 13 : 14;
-          for (let ox = 0; ox < xa; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 196];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 14, q1 = ix + 1 >= 0 && ix + 1 < 14, q2 = ix + 2 >= 0 && ix + 2 < 14;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 14]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 15]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 16]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 28]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 29]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 30]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
-          for (let ox = xa; ox < xz; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 196];
-            let v: number;
-            v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v;
-            v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v;
-            v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v;
-            v = x[xi + 14]; a0_3 += e0 * v; a1_3 += e1 * v;
-            v = x[xi + 15]; a0_4 += e0 * v; a1_4 += e1 * v;
-            v = x[xi + 16]; a0_5 += e0 * v; a1_5 += e1 * v;
-            v = x[xi + 28]; a0_6 += e0 * v; a1_6 += e1 * v;
-            v = x[xi + 29]; a0_7 += e0 * v; a1_7 += e1 * v;
-            v = x[xi + 30]; a0_8 += e0 * v; a1_8 += e1 * v;
-          }
-          for (let ox = xz; ox < 14; ox++) {
-            const xi = xr + ox, e0 = dz[gr + ox], e1 = dz[gr + ox + 196];
-            const ix = ox - 1;
-            const q0 = ix >= 0 && ix < 14, q1 = ix + 1 >= 0 && ix + 1 < 14, q2 = ix + 2 >= 0 && ix + 2 < 14;
-            if (r0 && q0) { const v = x[xi]; a0_0 += e0 * v; a1_0 += e1 * v; }
-            if (r0 && q1) { const v = x[xi + 1]; a0_1 += e0 * v; a1_1 += e1 * v; }
-            if (r0 && q2) { const v = x[xi + 2]; a0_2 += e0 * v; a1_2 += e1 * v; }
-            if (r1 && q0) { const v = x[xi + 14]; a0_3 += e0 * v; a1_3 += e1 * v; }
-            if (r1 && q1) { const v = x[xi + 15]; a0_4 += e0 * v; a1_4 += e1 * v; }
-            if (r1 && q2) { const v = x[xi + 16]; a0_5 += e0 * v; a1_5 += e1 * v; }
-            if (r2 && q0) { const v = x[xi + 28]; a0_6 += e0 * v; a1_6 += e1 * v; }
-            if (r2 && q1) { const v = x[xi + 29]; a0_7 += e0 * v; a1_7 += e1 * v; }
-            if (r2 && q2) { const v = x[xi + 30]; a0_8 += e0 * v; a1_8 += e1 * v; }
-          }
+      for (let iy = 0; iy < 14; iy++) {
+        const from = xb + c * 196 + iy * 14, to = c * 256 + iy * 16 + 17;
+        for (let ix = 0; ix < 14; ix++) {
+          xp[to + ix] = x[from + ix];
         }
       }
-      grad[f * 4608 + c * 9 + 12354880] = a0_0; grad[f * 4608 + c * 9 + 12354881] = a0_1; grad[f * 4608 + c * 9 + 12354882] = a0_2;
-      grad[f * 4608 + c * 9 + 12354883] = a0_3; grad[f * 4608 + c * 9 + 12354884] = a0_4; grad[f * 4608 + c * 9 + 12354885] = a0_5;
-      grad[f * 4608 + c * 9 + 12354886] = a0_6; grad[f * 4608 + c * 9 + 12354887] = a0_7; grad[f * 4608 + c * 9 + 12354888] = a0_8;
-      grad[f * 4608 + c * 9 + 12359488] = a1_0; grad[f * 4608 + c * 9 + 12359489] = a1_1; grad[f * 4608 + c * 9 + 12359490] = a1_2;
-      grad[f * 4608 + c * 9 + 12359491] = a1_3; grad[f * 4608 + c * 9 + 12359492] = a1_4; grad[f * 4608 + c * 9 + 12359493] = a1_5;
-      grad[f * 4608 + c * 9 + 12359494] = a1_6; grad[f * 4608 + c * 9 + 12359495] = a1_7; grad[f * 4608 + c * 9 + 12359496] = a1_8;
+    }
+    for (let f = 0; f < 512; f++) {
+      for (let c = 0; c < 512; c++) {
+        {
+          let a0 = grad[f * 4608 + c * 9 + 12354880], a1 = grad[f * 4608 + c * 9 + 12354881], a2 = grad[f * 4608 + c * 9 + 12354882];
+          let a3 = grad[f * 4608 + c * 9 + 12354883], a4 = grad[f * 4608 + c * 9 + 12354884], a5 = grad[f * 4608 + c * 9 + 12354885];
+          let a6 = grad[f * 4608 + c * 9 + 12354886], a7 = grad[f * 4608 + c * 9 + 12354887], a8 = grad[f * 4608 + c * 9 + 12354888];
+          for (let oy = 0; oy < 14; oy++) {
+            const er = gb + f * 196 + oy * 14, xr = c * 256 + oy * 16;
+            for (let ox = 0; ox < 14; ox++) {
+              const e = dz[er + ox];
+              if (e === 0) continue;
+              const xi = xr + ox;
+              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+              a3 += e * xp[xi + 16]; a4 += e * xp[xi + 17]; a5 += e * xp[xi + 18];
+              a6 += e * xp[xi + 32]; a7 += e * xp[xi + 33]; a8 += e * xp[xi + 34];
+            }
+          }
+          grad[f * 4608 + c * 9 + 12354880] = a0; grad[f * 4608 + c * 9 + 12354881] = a1; grad[f * 4608 + c * 9 + 12354882] = a2;
+          grad[f * 4608 + c * 9 + 12354883] = a3; grad[f * 4608 + c * 9 + 12354884] = a4; grad[f * 4608 + c * 9 + 12354885] = a5;
+          grad[f * 4608 + c * 9 + 12354886] = a6; grad[f * 4608 + c * 9 + 12354887] = a7; grad[f * 4608 + c * 9 + 12354888] = a8;
+        }
+      }
     }
   }
-  // input gradient: full correlation of dz with the 180-degree-rotated kernel
+}
+
+/**
+ * block5_3 backward, input: dx (512x14x14) = the full correlation of dz with the 180-degree-rotated kernel,
+ * scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window (at most 1 in 4 is nonzero: max pooling follows).
+ */
+function block5_3_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, dxp = ws.s0, n = ws.batch;
   for (let b = 0; b < n; b++) {
-    const db = b * 100352, mb = 0;
-    // dz of sample b, padded with zeros: 1 row(s) above, 1 below, 1 column(s) left, 1 right
-    e.fill(0, 0, 131072);
+    const db = b * 100352, gb = b * 100352, tb = 0;
+    // the input gradient of sample b, zero-padded like the input (16x16 per channel)
+    dxp.fill(0, tb, tb + 131072);
     for (let f = 0; f < 512; f++) {
+      const wf = f * 4608 + 12354880, gf = gb + f * 196;
       for (let oy = 0; oy < 14; oy++) {
-        const s = b * 100352 + f * 196 + oy * 14, d = f * 256 + oy * 16 + 17;
+        const tr = tb + oy * 16, er = gf + oy * 14;
         for (let ox = 0; ox < 14; ox++) {
-          e[d + ox] = dz[s + ox];
+          const e = dz[er + ox];
+          if (e === 0) continue;
+          const ti = tr + ox;
+          for (let c = 0, tc = ti, wc = wf; c < 512; c++, tc += 256, wc += 9) {
+            dxp[tc] += e * p[wc]; dxp[tc + 1] += e * p[wc + 1]; dxp[tc + 2] += e * p[wc + 2];
+            dxp[tc + 16] += e * p[wc + 3]; dxp[tc + 17] += e * p[wc + 4]; dxp[tc + 18] += e * p[wc + 5];
+            dxp[tc + 32] += e * p[wc + 6]; dxp[tc + 33] += e * p[wc + 7]; dxp[tc + 34] += e * p[wc + 8];
+          }
         }
       }
     }
-    for (let c = 0; c < 512; c += 4) {
-      const dc = db + c * 196, wc = c * 9 + 12354880;
-      for (let ty = 0; ty < 14; ty++) {
-        const dr = dc + ty * 14, gr = mb + ty * 16 + 17;
-        for (let tx = 0; tx < 14; tx++) {
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          for (let f = 0, gf = gr + tx, wf = wc; f < 512; f++, gf += 256, wf += 4608) {
-            let v: number;
-            v = e[gf + 17]; s0 += v * p[wf]; s1 += v * p[wf + 9]; s2 += v * p[wf + 18]; s3 += v * p[wf + 27];
-            v = e[gf + 16]; s0 += v * p[wf + 1]; s1 += v * p[wf + 10]; s2 += v * p[wf + 19]; s3 += v * p[wf + 28];
-            v = e[gf + 15]; s0 += v * p[wf + 2]; s1 += v * p[wf + 11]; s2 += v * p[wf + 20]; s3 += v * p[wf + 29];
-            v = e[gf + 1]; s0 += v * p[wf + 3]; s1 += v * p[wf + 12]; s2 += v * p[wf + 21]; s3 += v * p[wf + 30];
-            v = e[gf]; s0 += v * p[wf + 4]; s1 += v * p[wf + 13]; s2 += v * p[wf + 22]; s3 += v * p[wf + 31];
-            v = e[gf - 1]; s0 += v * p[wf + 5]; s1 += v * p[wf + 14]; s2 += v * p[wf + 23]; s3 += v * p[wf + 32];
-            v = e[gf - 15]; s0 += v * p[wf + 6]; s1 += v * p[wf + 15]; s2 += v * p[wf + 24]; s3 += v * p[wf + 33];
-            v = e[gf - 16]; s0 += v * p[wf + 7]; s1 += v * p[wf + 16]; s2 += v * p[wf + 25]; s3 += v * p[wf + 34];
-            v = e[gf - 17]; s0 += v * p[wf + 8]; s1 += v * p[wf + 17]; s2 += v * p[wf + 26]; s3 += v * p[wf + 35];
-          }
-          dx[dr + tx] = s0;
-          dx[dr + tx + 196] = s1;
-          dx[dr + tx + 392] = s2;
-          dx[dr + tx + 588] = s3;
+    // crop the padding away
+    for (let c = 0; c < 512; c++) {
+      for (let iy = 0; iy < 14; iy++) {
+        const from = c * 256 + iy * 16 + 17, to = db + c * 196 + iy * 14;
+        for (let ix = 0; ix < 14; ix++) {
+          dx[to + ix] = dxp[from + ix];
         }
       }
     }
@@ -3760,28 +3205,46 @@ function pool5_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): void {
 
 // ---- fc6 + relu14 ----
 
-/** fc6 forward: y = W x + b, then relu (fused); 25088 -> 4096, W [4096][25088] at p[14714688], b at p[117475136]; 4 output(s) per pass. */
+/**
+ * fc6 forward: y = W x + b, then relu (fused); 25088 -> 4096, W [4096][25088] at p[14714688], b at p[117475136];
+ * 4 output(s) x 4 sample(s) per pass; 8 output(s) per pass for a sample on its own.
+ */
 function fc6_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a18, y = ws.a19, n = ws.batch;
-  for (let b = 0; b < n; b++) {
-    const xb = b * 25088, yb = b * 4096;
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const x0 = b * 25088, x1 = b * 25088 + 25088, x2 = b * 25088 + 50176, x3 = b * 25088 + 75264, yb = b * 4096;
     for (let o = 0; o < 4096; o += 4) {
       const wo = o * 25088 + 14714688;
-      let s0 = p[o + 117475136], s1 = p[o + 117475137], s2 = p[o + 117475138], s3 = p[o + 117475139];
+      let s0_0 = p[o + 117475136], s0_1 = p[o + 117475136], s0_2 = p[o + 117475136], s0_3 = p[o + 117475136], s1_0 = p[o + 117475137], s1_1 = p[o + 117475137], s1_2 = p[o + 117475137], s1_3 = p[o + 117475137], s2_0 = p[o + 117475138], s2_1 = p[o + 117475138], s2_2 = p[o + 117475138], s2_3 = p[o + 117475138], s3_0 = p[o + 117475139], s3_1 = p[o + 117475139], s3_2 = p[o + 117475139], s3_3 = p[o + 117475139];
       for (let i = 0; i < 25088; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 25088]; s2 += v * p[wo + i + 50176]; s3 += v * p[wo + i + 75264];
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 25088]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; t = p[wo + i + 50176]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; t = p[wo + i + 75264]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t;
       }
-      y[yb + o] = s0 < 0 ? 0 : s0;
-      y[yb + o + 1] = s1 < 0 ? 0 : s1;
-      y[yb + o + 2] = s2 < 0 ? 0 : s2;
-      y[yb + o + 3] = s3 < 0 ? 0 : s3;
+      y[yb + o] = s0_0 < 0 ? 0 : s0_0; y[yb + o + 1] = s1_0 < 0 ? 0 : s1_0; y[yb + o + 2] = s2_0 < 0 ? 0 : s2_0; y[yb + o + 3] = s3_0 < 0 ? 0 : s3_0;
+      y[yb + o + 4096] = s0_1 < 0 ? 0 : s0_1; y[yb + o + 4097] = s1_1 < 0 ? 0 : s1_1; y[yb + o + 4098] = s2_1 < 0 ? 0 : s2_1; y[yb + o + 4099] = s3_1 < 0 ? 0 : s3_1;
+      y[yb + o + 8192] = s0_2 < 0 ? 0 : s0_2; y[yb + o + 8193] = s1_2 < 0 ? 0 : s1_2; y[yb + o + 8194] = s2_2 < 0 ? 0 : s2_2; y[yb + o + 8195] = s3_2 < 0 ? 0 : s3_2;
+      y[yb + o + 12288] = s0_3 < 0 ? 0 : s0_3; y[yb + o + 12289] = s1_3 < 0 ? 0 : s1_3; y[yb + o + 12290] = s2_3 < 0 ? 0 : s2_3; y[yb + o + 12291] = s3_3 < 0 ? 0 : s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const x0 = b * 25088, yb = b * 4096;
+    for (let o = 0; o < 4096; o += 8) {
+      const wo = o * 25088 + 14714688;
+      let s0 = p[o + 117475136], s1 = p[o + 117475137], s2 = p[o + 117475138], s3 = p[o + 117475139], s4 = p[o + 117475140], s5 = p[o + 117475141], s6 = p[o + 117475142], s7 = p[o + 117475143];
+      for (let i = 0; i < 25088; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 25088]; s1 += v0 * t; t = p[wo + i + 50176]; s2 += v0 * t; t = p[wo + i + 75264]; s3 += v0 * t; t = p[wo + i + 100352]; s4 += v0 * t; t = p[wo + i + 125440]; s5 += v0 * t; t = p[wo + i + 150528]; s6 += v0 * t; t = p[wo + i + 175616]; s7 += v0 * t;
+      }
+      y[yb + o] = s0 < 0 ? 0 : s0; y[yb + o + 1] = s1 < 0 ? 0 : s1; y[yb + o + 2] = s2 < 0 ? 0 : s2; y[yb + o + 3] = s3 < 0 ? 0 : s3; y[yb + o + 4] = s4 < 0 ? 0 : s4; y[yb + o + 5] = s5 < 0 ? 0 : s5; y[yb + o + 6] = s6 < 0 ? 0 : s6; y[yb + o + 7] = s7 < 0 ? 0 : s7;
     }
   }
 }
 
-/** fc6 backward: dz = dy * relu'(y); db, dW into grad; dx = W^T dz; 8 column(s) of W per pass. */
-function fc6_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a18, dz = ws.g0, dx = ws.g1, y = ws.a19, n = ws.batch;
+/**
+ * fc6 backward, parameters: dz = dy * relu'(y), in place; db = sum_b dz; dW[o][i] = sum_b dz[b,o] x[b,i],
+ * 4 output(s) x 4 input(s) per pass.
+ */
+function fc6_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a18, dz = ws.g0, y = ws.a19, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 4096; i++) {
     const v = y[i];
@@ -3795,27 +3258,76 @@ function fc6_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[o + 117475136] = s;
   }
-  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
-  for (let o = 0; o < 4096; o++) {
-    const wo = o * 25088 + 14714688;
-    for (let i = 0; i < 25088; i += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let b = 0; b < n; b++) {
-        const e = dz[b * 4096 + o], xi = b * 25088 + i;
-        a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7];
+  if (n === 1) {
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    for (let o = 0, wo = 14714688; o < 4096; o++, wo += 25088) {
+      const e = dz[o];
+      if (e === 0) {
+        grad.fill(0, wo, wo + 25088);
+        continue;
       }
-      grad[wo + i] = a0; grad[wo + i + 1] = a1; grad[wo + i + 2] = a2; grad[wo + i + 3] = a3; grad[wo + i + 4] = a4; grad[wo + i + 5] = a5; grad[wo + i + 6] = a6; grad[wo + i + 7] = a7;
+      for (let i = 0; i < 25088; i++) {
+        grad[wo + i] = e * x[i];
+      }
+    }
+    return;
+  }
+  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
+  for (let o = 0; o < 4096; o += 4) {
+    for (let i = 0; i < 25088; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      let a2_0 = 0, a2_1 = 0, a2_2 = 0, a2_3 = 0;
+      let a3_0 = 0, a3_1 = 0, a3_2 = 0, a3_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 4096 + o], e1 = dz[b * 4096 + o + 1], e2 = dz[b * 4096 + o + 2], e3 = dz[b * 4096 + o + 3], xi = b * 25088 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; a2_0 += e2 * v0; a3_0 += e3 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; a2_1 += e2 * v1; a3_1 += e3 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; a2_2 += e2 * v2; a3_2 += e3 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3; a2_3 += e2 * v3; a3_3 += e3 * v3;
+      }
+      grad[o * 25088 + i + 14714688] = a0_0; grad[o * 25088 + i + 14714689] = a0_1; grad[o * 25088 + i + 14714690] = a0_2; grad[o * 25088 + i + 14714691] = a0_3;
+      grad[o * 25088 + i + 14739776] = a1_0; grad[o * 25088 + i + 14739777] = a1_1; grad[o * 25088 + i + 14739778] = a1_2; grad[o * 25088 + i + 14739779] = a1_3;
+      grad[o * 25088 + i + 14764864] = a2_0; grad[o * 25088 + i + 14764865] = a2_1; grad[o * 25088 + i + 14764866] = a2_2; grad[o * 25088 + i + 14764867] = a2_3;
+      grad[o * 25088 + i + 14789952] = a3_0; grad[o * 25088 + i + 14789953] = a3_1; grad[o * 25088 + i + 14789954] = a3_2; grad[o * 25088 + i + 14789955] = a3_3;
     }
   }
-  // input gradient: dx = W^T dz
-  for (let b = 0; b < n; b++) {
-    const gb = b * 4096, xb = b * 25088;
-    for (let i = 0; i < 25088; i += 8) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-      for (let o = 0, wi = i + 14714688; o < 4096; o++, wi += 25088) {
-        const e = dz[gb + o]; s0 += e * p[wi]; s1 += e * p[wi + 1]; s2 += e * p[wi + 2]; s3 += e * p[wi + 3]; s4 += e * p[wi + 4]; s5 += e * p[wi + 5]; s6 += e * p[wi + 6]; s7 += e * p[wi + 7];
+}
+
+/** fc6 backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), 4 input(s) x 4 sample(s) per pass. */
+function fc6_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, n = ws.batch;
+  if (n === 1) {
+    // one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0
+    dx.fill(0, 0, 25088);
+    for (let o = 0, wo = 14714688; o < 4096; o++, wo += 25088) {
+      const e = dz[o];
+      if (e === 0) continue;
+      for (let i = 0; i < 25088; i++) {
+        dx[i] += e * p[wo + i];
       }
-      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3; dx[xb + i + 4] = s4; dx[xb + i + 5] = s5; dx[xb + i + 6] = s6; dx[xb + i + 7] = s7;
+    }
+    return;
+  }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const gb = b * 4096, xb = b * 25088;
+    for (let i = 0; i < 25088; i += 4) {
+      let s0_0 = 0, s0_1 = 0, s0_2 = 0, s0_3 = 0, s1_0 = 0, s1_1 = 0, s1_2 = 0, s1_3 = 0, s2_0 = 0, s2_1 = 0, s2_2 = 0, s2_3 = 0, s3_0 = 0, s3_1 = 0, s3_2 = 0, s3_3 = 0;
+      for (let o = 0, wi = i + 14714688; o < 4096; o++, wi += 25088) {
+        const e0 = dz[gb + o]; const e1 = dz[gb + o + 4096]; const e2 = dz[gb + o + 8192]; const e3 = dz[gb + o + 12288]; let t = p[wi]; s0_0 += e0 * t; s0_1 += e1 * t; s0_2 += e2 * t; s0_3 += e3 * t; t = p[wi + 1]; s1_0 += e0 * t; s1_1 += e1 * t; s1_2 += e2 * t; s1_3 += e3 * t; t = p[wi + 2]; s2_0 += e0 * t; s2_1 += e1 * t; s2_2 += e2 * t; s2_3 += e3 * t; t = p[wi + 3]; s3_0 += e0 * t; s3_1 += e1 * t; s3_2 += e2 * t; s3_3 += e3 * t;
+      }
+      dx[xb + i] = s0_0; dx[xb + i + 1] = s1_0; dx[xb + i + 2] = s2_0; dx[xb + i + 3] = s3_0;
+      dx[xb + i + 25088] = s0_1; dx[xb + i + 25089] = s1_1; dx[xb + i + 25090] = s2_1; dx[xb + i + 25091] = s3_1;
+      dx[xb + i + 50176] = s0_2; dx[xb + i + 50177] = s1_2; dx[xb + i + 50178] = s2_2; dx[xb + i + 50179] = s3_2;
+      dx[xb + i + 75264] = s0_3; dx[xb + i + 75265] = s1_3; dx[xb + i + 75266] = s2_3; dx[xb + i + 75267] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const gb = b * 4096, xb = b * 25088;
+    for (let i = 0; i < 25088; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0, wi = i + 14714688; o < 4096; o++, wi += 25088) {
+        const e0 = dz[gb + o]; let t = p[wi]; s0 += e0 * t; t = p[wi + 1]; s1 += e0 * t; t = p[wi + 2]; s2 += e0 * t; t = p[wi + 3]; s3 += e0 * t;
+      }
+      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3;
     }
   }
 }
@@ -3856,28 +3368,46 @@ function dropout1_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): voi
 
 // ---- fc7 + relu15 ----
 
-/** fc7 forward: y = W x + b, then relu (fused); 4096 -> 4096, W [4096][4096] at p[117479232], b at p[134256448]; 4 output(s) per pass. */
+/**
+ * fc7 forward: y = W x + b, then relu (fused); 4096 -> 4096, W [4096][4096] at p[117479232], b at p[134256448];
+ * 4 output(s) x 4 sample(s) per pass; 8 output(s) per pass for a sample on its own.
+ */
 function fc7_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a20, y = ws.a21, n = ws.batch;
-  for (let b = 0; b < n; b++) {
-    const xb = b * 4096, yb = b * 4096;
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const x0 = b * 4096, x1 = b * 4096 + 4096, x2 = b * 4096 + 8192, x3 = b * 4096 + 12288, yb = b * 4096;
     for (let o = 0; o < 4096; o += 4) {
       const wo = o * 4096 + 117479232;
-      let s0 = p[o + 134256448], s1 = p[o + 134256449], s2 = p[o + 134256450], s3 = p[o + 134256451];
+      let s0_0 = p[o + 134256448], s0_1 = p[o + 134256448], s0_2 = p[o + 134256448], s0_3 = p[o + 134256448], s1_0 = p[o + 134256449], s1_1 = p[o + 134256449], s1_2 = p[o + 134256449], s1_3 = p[o + 134256449], s2_0 = p[o + 134256450], s2_1 = p[o + 134256450], s2_2 = p[o + 134256450], s2_3 = p[o + 134256450], s3_0 = p[o + 134256451], s3_1 = p[o + 134256451], s3_2 = p[o + 134256451], s3_3 = p[o + 134256451];
       for (let i = 0; i < 4096; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 4096]; s2 += v * p[wo + i + 8192]; s3 += v * p[wo + i + 12288];
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 4096]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; t = p[wo + i + 8192]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; t = p[wo + i + 12288]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t;
       }
-      y[yb + o] = s0 < 0 ? 0 : s0;
-      y[yb + o + 1] = s1 < 0 ? 0 : s1;
-      y[yb + o + 2] = s2 < 0 ? 0 : s2;
-      y[yb + o + 3] = s3 < 0 ? 0 : s3;
+      y[yb + o] = s0_0 < 0 ? 0 : s0_0; y[yb + o + 1] = s1_0 < 0 ? 0 : s1_0; y[yb + o + 2] = s2_0 < 0 ? 0 : s2_0; y[yb + o + 3] = s3_0 < 0 ? 0 : s3_0;
+      y[yb + o + 4096] = s0_1 < 0 ? 0 : s0_1; y[yb + o + 4097] = s1_1 < 0 ? 0 : s1_1; y[yb + o + 4098] = s2_1 < 0 ? 0 : s2_1; y[yb + o + 4099] = s3_1 < 0 ? 0 : s3_1;
+      y[yb + o + 8192] = s0_2 < 0 ? 0 : s0_2; y[yb + o + 8193] = s1_2 < 0 ? 0 : s1_2; y[yb + o + 8194] = s2_2 < 0 ? 0 : s2_2; y[yb + o + 8195] = s3_2 < 0 ? 0 : s3_2;
+      y[yb + o + 12288] = s0_3 < 0 ? 0 : s0_3; y[yb + o + 12289] = s1_3 < 0 ? 0 : s1_3; y[yb + o + 12290] = s2_3 < 0 ? 0 : s2_3; y[yb + o + 12291] = s3_3 < 0 ? 0 : s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const x0 = b * 4096, yb = b * 4096;
+    for (let o = 0; o < 4096; o += 8) {
+      const wo = o * 4096 + 117479232;
+      let s0 = p[o + 134256448], s1 = p[o + 134256449], s2 = p[o + 134256450], s3 = p[o + 134256451], s4 = p[o + 134256452], s5 = p[o + 134256453], s6 = p[o + 134256454], s7 = p[o + 134256455];
+      for (let i = 0; i < 4096; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 4096]; s1 += v0 * t; t = p[wo + i + 8192]; s2 += v0 * t; t = p[wo + i + 12288]; s3 += v0 * t; t = p[wo + i + 16384]; s4 += v0 * t; t = p[wo + i + 20480]; s5 += v0 * t; t = p[wo + i + 24576]; s6 += v0 * t; t = p[wo + i + 28672]; s7 += v0 * t;
+      }
+      y[yb + o] = s0 < 0 ? 0 : s0; y[yb + o + 1] = s1 < 0 ? 0 : s1; y[yb + o + 2] = s2 < 0 ? 0 : s2; y[yb + o + 3] = s3 < 0 ? 0 : s3; y[yb + o + 4] = s4 < 0 ? 0 : s4; y[yb + o + 5] = s5 < 0 ? 0 : s5; y[yb + o + 6] = s6 < 0 ? 0 : s6; y[yb + o + 7] = s7 < 0 ? 0 : s7;
     }
   }
 }
 
-/** fc7 backward: dz = dy * relu'(y); db, dW into grad; dx = W^T dz; 8 column(s) of W per pass. */
-function fc7_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a20, dz = ws.g1, dx = ws.g0, y = ws.a21, n = ws.batch;
+/**
+ * fc7 backward, parameters: dz = dy * relu'(y), in place; db = sum_b dz; dW[o][i] = sum_b dz[b,o] x[b,i],
+ * 4 output(s) x 4 input(s) per pass.
+ */
+function fc7_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a20, dz = ws.g1, y = ws.a21, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 4096; i++) {
     const v = y[i];
@@ -3891,27 +3421,76 @@ function fc7_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[o + 134256448] = s;
   }
-  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
-  for (let o = 0; o < 4096; o++) {
-    const wo = o * 4096 + 117479232;
-    for (let i = 0; i < 4096; i += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let b = 0; b < n; b++) {
-        const e = dz[b * 4096 + o], xi = b * 4096 + i;
-        a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7];
+  if (n === 1) {
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    for (let o = 0, wo = 117479232; o < 4096; o++, wo += 4096) {
+      const e = dz[o];
+      if (e === 0) {
+        grad.fill(0, wo, wo + 4096);
+        continue;
       }
-      grad[wo + i] = a0; grad[wo + i + 1] = a1; grad[wo + i + 2] = a2; grad[wo + i + 3] = a3; grad[wo + i + 4] = a4; grad[wo + i + 5] = a5; grad[wo + i + 6] = a6; grad[wo + i + 7] = a7;
+      for (let i = 0; i < 4096; i++) {
+        grad[wo + i] = e * x[i];
+      }
+    }
+    return;
+  }
+  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
+  for (let o = 0; o < 4096; o += 4) {
+    for (let i = 0; i < 4096; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      let a2_0 = 0, a2_1 = 0, a2_2 = 0, a2_3 = 0;
+      let a3_0 = 0, a3_1 = 0, a3_2 = 0, a3_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 4096 + o], e1 = dz[b * 4096 + o + 1], e2 = dz[b * 4096 + o + 2], e3 = dz[b * 4096 + o + 3], xi = b * 4096 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; a2_0 += e2 * v0; a3_0 += e3 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; a2_1 += e2 * v1; a3_1 += e3 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; a2_2 += e2 * v2; a3_2 += e3 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3; a2_3 += e2 * v3; a3_3 += e3 * v3;
+      }
+      grad[o * 4096 + i + 117479232] = a0_0; grad[o * 4096 + i + 117479233] = a0_1; grad[o * 4096 + i + 117479234] = a0_2; grad[o * 4096 + i + 117479235] = a0_3;
+      grad[o * 4096 + i + 117483328] = a1_0; grad[o * 4096 + i + 117483329] = a1_1; grad[o * 4096 + i + 117483330] = a1_2; grad[o * 4096 + i + 117483331] = a1_3;
+      grad[o * 4096 + i + 117487424] = a2_0; grad[o * 4096 + i + 117487425] = a2_1; grad[o * 4096 + i + 117487426] = a2_2; grad[o * 4096 + i + 117487427] = a2_3;
+      grad[o * 4096 + i + 117491520] = a3_0; grad[o * 4096 + i + 117491521] = a3_1; grad[o * 4096 + i + 117491522] = a3_2; grad[o * 4096 + i + 117491523] = a3_3;
     }
   }
-  // input gradient: dx = W^T dz
-  for (let b = 0; b < n; b++) {
-    const gb = b * 4096, xb = b * 4096;
-    for (let i = 0; i < 4096; i += 8) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-      for (let o = 0, wi = i + 117479232; o < 4096; o++, wi += 4096) {
-        const e = dz[gb + o]; s0 += e * p[wi]; s1 += e * p[wi + 1]; s2 += e * p[wi + 2]; s3 += e * p[wi + 3]; s4 += e * p[wi + 4]; s5 += e * p[wi + 5]; s6 += e * p[wi + 6]; s7 += e * p[wi + 7];
+}
+
+/** fc7 backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), 4 input(s) x 4 sample(s) per pass. */
+function fc7_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g1, dx = ws.g0, n = ws.batch;
+  if (n === 1) {
+    // one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0
+    dx.fill(0, 0, 4096);
+    for (let o = 0, wo = 117479232; o < 4096; o++, wo += 4096) {
+      const e = dz[o];
+      if (e === 0) continue;
+      for (let i = 0; i < 4096; i++) {
+        dx[i] += e * p[wo + i];
       }
-      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3; dx[xb + i + 4] = s4; dx[xb + i + 5] = s5; dx[xb + i + 6] = s6; dx[xb + i + 7] = s7;
+    }
+    return;
+  }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const gb = b * 4096, xb = b * 4096;
+    for (let i = 0; i < 4096; i += 4) {
+      let s0_0 = 0, s0_1 = 0, s0_2 = 0, s0_3 = 0, s1_0 = 0, s1_1 = 0, s1_2 = 0, s1_3 = 0, s2_0 = 0, s2_1 = 0, s2_2 = 0, s2_3 = 0, s3_0 = 0, s3_1 = 0, s3_2 = 0, s3_3 = 0;
+      for (let o = 0, wi = i + 117479232; o < 4096; o++, wi += 4096) {
+        const e0 = dz[gb + o]; const e1 = dz[gb + o + 4096]; const e2 = dz[gb + o + 8192]; const e3 = dz[gb + o + 12288]; let t = p[wi]; s0_0 += e0 * t; s0_1 += e1 * t; s0_2 += e2 * t; s0_3 += e3 * t; t = p[wi + 1]; s1_0 += e0 * t; s1_1 += e1 * t; s1_2 += e2 * t; s1_3 += e3 * t; t = p[wi + 2]; s2_0 += e0 * t; s2_1 += e1 * t; s2_2 += e2 * t; s2_3 += e3 * t; t = p[wi + 3]; s3_0 += e0 * t; s3_1 += e1 * t; s3_2 += e2 * t; s3_3 += e3 * t;
+      }
+      dx[xb + i] = s0_0; dx[xb + i + 1] = s1_0; dx[xb + i + 2] = s2_0; dx[xb + i + 3] = s3_0;
+      dx[xb + i + 4096] = s0_1; dx[xb + i + 4097] = s1_1; dx[xb + i + 4098] = s2_1; dx[xb + i + 4099] = s3_1;
+      dx[xb + i + 8192] = s0_2; dx[xb + i + 8193] = s1_2; dx[xb + i + 8194] = s2_2; dx[xb + i + 8195] = s3_2;
+      dx[xb + i + 12288] = s0_3; dx[xb + i + 12289] = s1_3; dx[xb + i + 12290] = s2_3; dx[xb + i + 12291] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const gb = b * 4096, xb = b * 4096;
+    for (let i = 0; i < 4096; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0, wi = i + 117479232; o < 4096; o++, wi += 4096) {
+        const e0 = dz[gb + o]; let t = p[wi]; s0 += e0 * t; t = p[wi + 1]; s1 += e0 * t; t = p[wi + 2]; s2 += e0 * t; t = p[wi + 3]; s3 += e0 * t;
+      }
+      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3;
     }
   }
 }
@@ -3952,28 +3531,46 @@ function dropout2_bwd(_p: Float32Array, ws: Workspace, _grad: Float32Array): voi
 
 // ---- fc8 ----
 
-/** fc8 forward: y = W x + b; 4096 -> 1000, W [1000][4096] at p[134260544], b at p[138356544]; 4 output(s) per pass. */
+/**
+ * fc8 forward: y = W x + b; 4096 -> 1000, W [1000][4096] at p[134260544], b at p[138356544];
+ * 4 output(s) x 4 sample(s) per pass; 8 output(s) per pass for a sample on its own.
+ */
 function fc8_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
   const x = ws.a22, y = ws.a23, n = ws.batch;
-  for (let b = 0; b < n; b++) {
-    const xb = b * 4096, yb = b * 1000;
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const x0 = b * 4096, x1 = b * 4096 + 4096, x2 = b * 4096 + 8192, x3 = b * 4096 + 12288, yb = b * 1000;
     for (let o = 0; o < 1000; o += 4) {
       const wo = o * 4096 + 134260544;
-      let s0 = p[o + 138356544], s1 = p[o + 138356545], s2 = p[o + 138356546], s3 = p[o + 138356547];
+      let s0_0 = p[o + 138356544], s0_1 = p[o + 138356544], s0_2 = p[o + 138356544], s0_3 = p[o + 138356544], s1_0 = p[o + 138356545], s1_1 = p[o + 138356545], s1_2 = p[o + 138356545], s1_3 = p[o + 138356545], s2_0 = p[o + 138356546], s2_1 = p[o + 138356546], s2_2 = p[o + 138356546], s2_3 = p[o + 138356546], s3_0 = p[o + 138356547], s3_1 = p[o + 138356547], s3_2 = p[o + 138356547], s3_3 = p[o + 138356547];
       for (let i = 0; i < 4096; i++) {
-        const v = x[xb + i]; s0 += v * p[wo + i]; s1 += v * p[wo + i + 4096]; s2 += v * p[wo + i + 8192]; s3 += v * p[wo + i + 12288];
+        const v0 = x[x0 + i]; const v1 = x[x1 + i]; const v2 = x[x2 + i]; const v3 = x[x3 + i]; let t = p[wo + i]; s0_0 += v0 * t; s0_1 += v1 * t; s0_2 += v2 * t; s0_3 += v3 * t; t = p[wo + i + 4096]; s1_0 += v0 * t; s1_1 += v1 * t; s1_2 += v2 * t; s1_3 += v3 * t; t = p[wo + i + 8192]; s2_0 += v0 * t; s2_1 += v1 * t; s2_2 += v2 * t; s2_3 += v3 * t; t = p[wo + i + 12288]; s3_0 += v0 * t; s3_1 += v1 * t; s3_2 += v2 * t; s3_3 += v3 * t;
       }
-      y[yb + o] = s0;
-      y[yb + o + 1] = s1;
-      y[yb + o + 2] = s2;
-      y[yb + o + 3] = s3;
+      y[yb + o] = s0_0; y[yb + o + 1] = s1_0; y[yb + o + 2] = s2_0; y[yb + o + 3] = s3_0;
+      y[yb + o + 1000] = s0_1; y[yb + o + 1001] = s1_1; y[yb + o + 1002] = s2_1; y[yb + o + 1003] = s3_1;
+      y[yb + o + 2000] = s0_2; y[yb + o + 2001] = s1_2; y[yb + o + 2002] = s2_2; y[yb + o + 2003] = s3_2;
+      y[yb + o + 3000] = s0_3; y[yb + o + 3001] = s1_3; y[yb + o + 3002] = s2_3; y[yb + o + 3003] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const x0 = b * 4096, yb = b * 1000;
+    for (let o = 0; o < 1000; o += 8) {
+      const wo = o * 4096 + 134260544;
+      let s0 = p[o + 138356544], s1 = p[o + 138356545], s2 = p[o + 138356546], s3 = p[o + 138356547], s4 = p[o + 138356548], s5 = p[o + 138356549], s6 = p[o + 138356550], s7 = p[o + 138356551];
+      for (let i = 0; i < 4096; i++) {
+        const v0 = x[x0 + i]; let t = p[wo + i]; s0 += v0 * t; t = p[wo + i + 4096]; s1 += v0 * t; t = p[wo + i + 8192]; s2 += v0 * t; t = p[wo + i + 12288]; s3 += v0 * t; t = p[wo + i + 16384]; s4 += v0 * t; t = p[wo + i + 20480]; s5 += v0 * t; t = p[wo + i + 24576]; s6 += v0 * t; t = p[wo + i + 28672]; s7 += v0 * t;
+      }
+      y[yb + o] = s0; y[yb + o + 1] = s1; y[yb + o + 2] = s2; y[yb + o + 3] = s3; y[yb + o + 4] = s4; y[yb + o + 5] = s5; y[yb + o + 6] = s6; y[yb + o + 7] = s7;
     }
   }
 }
 
-/** fc8 backward: dz = dy; db, dW into grad; dx = W^T dz; 8 column(s) of W per pass. */
-function fc8_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a22, dz = ws.g0, dx = ws.g1, n = ws.batch;
+/**
+ * fc8 backward, parameters: dz = dy, in place; db = sum_b dz; dW[o][i] = sum_b dz[b,o] x[b,i],
+ * 4 output(s) x 4 input(s) per pass.
+ */
+function fc8_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
+  const x = ws.a22, dz = ws.g0, n = ws.batch;
   // bias gradient
   for (let o = 0; o < 1000; o++) {
     let s = 0;
@@ -3982,27 +3579,76 @@ function fc8_bwd(p: Float32Array, ws: Workspace, grad: Float32Array): void {
     }
     grad[o + 138356544] = s;
   }
-  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
-  for (let o = 0; o < 1000; o++) {
-    const wo = o * 4096 + 134260544;
-    for (let i = 0; i < 4096; i += 8) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-      for (let b = 0; b < n; b++) {
-        const e = dz[b * 1000 + o], xi = b * 4096 + i;
-        a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7];
+  if (n === 1) {
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    for (let o = 0, wo = 134260544; o < 1000; o++, wo += 4096) {
+      const e = dz[o];
+      if (e === 0) {
+        grad.fill(0, wo, wo + 4096);
+        continue;
       }
-      grad[wo + i] = a0; grad[wo + i + 1] = a1; grad[wo + i + 2] = a2; grad[wo + i + 3] = a3; grad[wo + i + 4] = a4; grad[wo + i + 5] = a5; grad[wo + i + 6] = a6; grad[wo + i + 7] = a7;
+      for (let i = 0; i < 4096; i++) {
+        grad[wo + i] = e * x[i];
+      }
+    }
+    return;
+  }
+  // weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]
+  for (let o = 0; o < 1000; o += 4) {
+    for (let i = 0; i < 4096; i += 4) {
+      let a0_0 = 0, a0_1 = 0, a0_2 = 0, a0_3 = 0;
+      let a1_0 = 0, a1_1 = 0, a1_2 = 0, a1_3 = 0;
+      let a2_0 = 0, a2_1 = 0, a2_2 = 0, a2_3 = 0;
+      let a3_0 = 0, a3_1 = 0, a3_2 = 0, a3_3 = 0;
+      for (let b = 0; b < n; b++) {
+        const e0 = dz[b * 1000 + o], e1 = dz[b * 1000 + o + 1], e2 = dz[b * 1000 + o + 2], e3 = dz[b * 1000 + o + 3], xi = b * 4096 + i;
+        const v0 = x[xi]; a0_0 += e0 * v0; a1_0 += e1 * v0; a2_0 += e2 * v0; a3_0 += e3 * v0; const v1 = x[xi + 1]; a0_1 += e0 * v1; a1_1 += e1 * v1; a2_1 += e2 * v1; a3_1 += e3 * v1; const v2 = x[xi + 2]; a0_2 += e0 * v2; a1_2 += e1 * v2; a2_2 += e2 * v2; a3_2 += e3 * v2; const v3 = x[xi + 3]; a0_3 += e0 * v3; a1_3 += e1 * v3; a2_3 += e2 * v3; a3_3 += e3 * v3;
+      }
+      grad[o * 4096 + i + 134260544] = a0_0; grad[o * 4096 + i + 134260545] = a0_1; grad[o * 4096 + i + 134260546] = a0_2; grad[o * 4096 + i + 134260547] = a0_3;
+      grad[o * 4096 + i + 134264640] = a1_0; grad[o * 4096 + i + 134264641] = a1_1; grad[o * 4096 + i + 134264642] = a1_2; grad[o * 4096 + i + 134264643] = a1_3;
+      grad[o * 4096 + i + 134268736] = a2_0; grad[o * 4096 + i + 134268737] = a2_1; grad[o * 4096 + i + 134268738] = a2_2; grad[o * 4096 + i + 134268739] = a2_3;
+      grad[o * 4096 + i + 134272832] = a3_0; grad[o * 4096 + i + 134272833] = a3_1; grad[o * 4096 + i + 134272834] = a3_2; grad[o * 4096 + i + 134272835] = a3_3;
     }
   }
-  // input gradient: dx = W^T dz
-  for (let b = 0; b < n; b++) {
-    const gb = b * 1000, xb = b * 4096;
-    for (let i = 0; i < 4096; i += 8) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-      for (let o = 0, wi = i + 134260544; o < 1000; o++, wi += 4096) {
-        const e = dz[gb + o]; s0 += e * p[wi]; s1 += e * p[wi + 1]; s2 += e * p[wi + 2]; s3 += e * p[wi + 3]; s4 += e * p[wi + 4]; s5 += e * p[wi + 5]; s6 += e * p[wi + 6]; s7 += e * p[wi + 7];
+}
+
+/** fc8 backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), 4 input(s) x 4 sample(s) per pass. */
+function fc8_bwd_dx(p: Float32Array, ws: Workspace, _grad: Float32Array): void {
+  const dz = ws.g0, dx = ws.g1, n = ws.batch;
+  if (n === 1) {
+    // one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0
+    dx.fill(0, 0, 4096);
+    for (let o = 0, wo = 134260544; o < 1000; o++, wo += 4096) {
+      const e = dz[o];
+      if (e === 0) continue;
+      for (let i = 0; i < 4096; i++) {
+        dx[i] += e * p[wo + i];
       }
-      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3; dx[xb + i + 4] = s4; dx[xb + i + 5] = s5; dx[xb + i + 6] = s6; dx[xb + i + 7] = s7;
+    }
+    return;
+  }
+  let b = 0;
+  for (; b + 4 <= n; b += 4) {
+    const gb = b * 1000, xb = b * 4096;
+    for (let i = 0; i < 4096; i += 4) {
+      let s0_0 = 0, s0_1 = 0, s0_2 = 0, s0_3 = 0, s1_0 = 0, s1_1 = 0, s1_2 = 0, s1_3 = 0, s2_0 = 0, s2_1 = 0, s2_2 = 0, s2_3 = 0, s3_0 = 0, s3_1 = 0, s3_2 = 0, s3_3 = 0;
+      for (let o = 0, wi = i + 134260544; o < 1000; o++, wi += 4096) {
+        const e0 = dz[gb + o]; const e1 = dz[gb + o + 1000]; const e2 = dz[gb + o + 2000]; const e3 = dz[gb + o + 3000]; let t = p[wi]; s0_0 += e0 * t; s0_1 += e1 * t; s0_2 += e2 * t; s0_3 += e3 * t; t = p[wi + 1]; s1_0 += e0 * t; s1_1 += e1 * t; s1_2 += e2 * t; s1_3 += e3 * t; t = p[wi + 2]; s2_0 += e0 * t; s2_1 += e1 * t; s2_2 += e2 * t; s2_3 += e3 * t; t = p[wi + 3]; s3_0 += e0 * t; s3_1 += e1 * t; s3_2 += e2 * t; s3_3 += e3 * t;
+      }
+      dx[xb + i] = s0_0; dx[xb + i + 1] = s1_0; dx[xb + i + 2] = s2_0; dx[xb + i + 3] = s3_0;
+      dx[xb + i + 4096] = s0_1; dx[xb + i + 4097] = s1_1; dx[xb + i + 4098] = s2_1; dx[xb + i + 4099] = s3_1;
+      dx[xb + i + 8192] = s0_2; dx[xb + i + 8193] = s1_2; dx[xb + i + 8194] = s2_2; dx[xb + i + 8195] = s3_2;
+      dx[xb + i + 12288] = s0_3; dx[xb + i + 12289] = s1_3; dx[xb + i + 12290] = s2_3; dx[xb + i + 12291] = s3_3;
+    }
+  }
+  for (; b < n; b++) {
+    const gb = b * 1000, xb = b * 4096;
+    for (let i = 0; i < 4096; i += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let o = 0, wi = i + 134260544; o < 1000; o++, wi += 4096) {
+        const e0 = dz[gb + o]; let t = p[wi]; s0 += e0 * t; t = p[wi + 1]; s1 += e0 * t; t = p[wi + 2]; s2 += e0 * t; t = p[wi + 3]; s3 += e0 * t;
+      }
+      dx[xb + i] = s0; dx[xb + i + 1] = s1; dx[xb + i + 2] = s2; dx[xb + i + 3] = s3;
     }
   }
 }
@@ -4079,28 +3725,44 @@ function runForward(p: Float32Array, ws: Workspace, training: boolean): void {
 function runBackward(p: Float32Array, ws: Workspace, grad: Float32Array): void {
   softmax1_bwd(p, ws, grad);
   fc8_bwd(p, ws, grad);
+  fc8_bwd_dx(p, ws, grad);
   dropout2_bwd(p, ws, grad);
   fc7_bwd(p, ws, grad);
+  fc7_bwd_dx(p, ws, grad);
   dropout1_bwd(p, ws, grad);
   fc6_bwd(p, ws, grad);
+  fc6_bwd_dx(p, ws, grad);
   pool5_bwd(p, ws, grad);
   block5_3_bwd(p, ws, grad);
+  block5_3_bwd_dx(p, ws, grad);
   block5_2_bwd(p, ws, grad);
+  block5_2_bwd_dx(p, ws, grad);
   block5_1_bwd(p, ws, grad);
+  block5_1_bwd_dx(p, ws, grad);
   pool4_bwd(p, ws, grad);
   block4_3_bwd(p, ws, grad);
+  block4_3_bwd_dx(p, ws, grad);
   block4_2_bwd(p, ws, grad);
+  block4_2_bwd_dx(p, ws, grad);
   block4_1_bwd(p, ws, grad);
+  block4_1_bwd_dx(p, ws, grad);
   pool3_bwd(p, ws, grad);
   block3_3_bwd(p, ws, grad);
+  block3_3_bwd_dx(p, ws, grad);
   block3_2_bwd(p, ws, grad);
+  block3_2_bwd_dx(p, ws, grad);
   block3_1_bwd(p, ws, grad);
+  block3_1_bwd_dx(p, ws, grad);
   pool2_bwd(p, ws, grad);
   block2_2_bwd(p, ws, grad);
+  block2_2_bwd_dx(p, ws, grad);
   block2_1_bwd(p, ws, grad);
+  block2_1_bwd_dx(p, ws, grad);
   pool1_bwd(p, ws, grad);
   block1_2_bwd(p, ws, grad);
+  block1_2_bwd_dx(p, ws, grad);
   block1_1_bwd(p, ws, grad);
+  block1_1_bwd_dx(p, ws, grad);
 }
 
 /** Thrown before anything is written: names what was passed, what was expected, and the fix. */
@@ -4140,7 +3802,7 @@ export function forward(params: Float32Array, input: Float32Array, ws: Workspace
 
 /**
  * Backward pass after forward(..., training=true) on the same workspace. Writes dL/dparams into grad
- * (overwritten, not accumulated) and returns dL/dinput (workspace-owned).
+ * (overwritten, not accumulated) and returns dL/dinput (workspace-owned, also ws.dInput).
  */
 export function backward(params: Float32Array, ws: Workspace, dOutput: Float32Array, grad: Float32Array): Float32Array {
   checkWorkspace('backward', ws);
@@ -4187,7 +3849,8 @@ function crossEntropy(ws: Workspace, t: Float32Array): number {
 
 /**
  * Training-mode forward, the cross_entropy loss (mean over the batch) and the backward pass into grad.
- * target: one row per sample.
+ * target: one row per sample. Like a PyTorch input that does not require grad, the input gets no
+ * gradient here (ws.dInput is left as it was): call forward and backward for dL/dinput.
  */
 export function lossAndGrad(params: Float32Array, input: Float32Array, target: Float32Array, grad: Float32Array, ws: Workspace): number {
   checkWorkspace('lossAndGrad', ws);
@@ -4208,27 +3871,43 @@ export function lossAndGrad(params: Float32Array, input: Float32Array, target: F
   const loss = crossEntropy(ws, target);
   // softmax + cross-entropy gave the gradient at the logits: the steps before softmax
   fc8_bwd(params, ws, grad);
+  fc8_bwd_dx(params, ws, grad);
   dropout2_bwd(params, ws, grad);
   fc7_bwd(params, ws, grad);
+  fc7_bwd_dx(params, ws, grad);
   dropout1_bwd(params, ws, grad);
   fc6_bwd(params, ws, grad);
+  fc6_bwd_dx(params, ws, grad);
   pool5_bwd(params, ws, grad);
   block5_3_bwd(params, ws, grad);
+  block5_3_bwd_dx(params, ws, grad);
   block5_2_bwd(params, ws, grad);
+  block5_2_bwd_dx(params, ws, grad);
   block5_1_bwd(params, ws, grad);
+  block5_1_bwd_dx(params, ws, grad);
   pool4_bwd(params, ws, grad);
   block4_3_bwd(params, ws, grad);
+  block4_3_bwd_dx(params, ws, grad);
   block4_2_bwd(params, ws, grad);
+  block4_2_bwd_dx(params, ws, grad);
   block4_1_bwd(params, ws, grad);
+  block4_1_bwd_dx(params, ws, grad);
   pool3_bwd(params, ws, grad);
   block3_3_bwd(params, ws, grad);
+  block3_3_bwd_dx(params, ws, grad);
   block3_2_bwd(params, ws, grad);
+  block3_2_bwd_dx(params, ws, grad);
   block3_1_bwd(params, ws, grad);
+  block3_1_bwd_dx(params, ws, grad);
   pool2_bwd(params, ws, grad);
   block2_2_bwd(params, ws, grad);
+  block2_2_bwd_dx(params, ws, grad);
   block2_1_bwd(params, ws, grad);
+  block2_1_bwd_dx(params, ws, grad);
   pool1_bwd(params, ws, grad);
   block1_2_bwd(params, ws, grad);
+  block1_2_bwd_dx(params, ws, grad);
   block1_1_bwd(params, ws, grad);
+  // (not block1_1's input gradient: lossAndGrad does not compute dL/dinput)
   return loss;
 }

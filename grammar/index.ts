@@ -1,13 +1,14 @@
-// Entry point of the grammar stage: text -> tokens + concrete syntax tree (chevrotain).
+// Entry point of the grammar stage: text -> tokens + parse tree (chevrotain; the tree: grammar/tree.ts).
 
-import type { CstNode, ILexingError, IRecognitionException, IToken } from 'chevrotain';
+import type { ILexingError, IRecognitionException, IToken } from 'chevrotain';
 import { createTokenInstance } from './chevrotain.js';
-import { cnnLexer, LBrace, Newline, RBrace } from './lexer.js';
+import { Ident, LBrace, lexWords, Newline, RBrace, retypeKeyword } from './lexer.js';
 import { cnnParser } from './parser.js';
+import type { ProgramNode } from './tree.js';
 
 export interface ParseOutput {
-  /** The `program` rule's node. Nodes cut short by error recovery have `recoveredNode: true`. */
-  readonly cst: CstNode;
+  /** The `program` rule's node. Nodes cut short by error recovery have `recovered: true`. */
+  readonly tree: ProgramNode;
   /**
    * Tokens in source order, without comments. When the text does not end with a line break, a
    * zero-width `Newline` (image `''`, at `text.length`, or at `truncatedAt`) ends the last statement.
@@ -27,20 +28,26 @@ export interface ParseOutput {
 /** Deepest block nesting that is parsed (chevrotain overflows the default stack near 250). */
 export const MAX_BLOCK_DEPTH = 64;
 
-function tooDeep(tokens: IToken[]): number | undefined {
+/**
+ * One pass over the tokens: keywords get their types (see lexer.ts), and the first `{` that opens a
+ * block too deep is found (its index; the tokens after it are left as they are, they are not read).
+ */
+function prepare(tokens: IToken[]): number | undefined {
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!.tokenType;
-    if (t === LBrace && ++depth > MAX_BLOCK_DEPTH) return i;
-    if (t === RBrace && depth > 0) depth--;
+    const tok = tokens[i]!;
+    const t = tok.tokenType;
+    if (t === Ident) retypeKeyword(tok);
+    else if (t === LBrace && ++depth > MAX_BLOCK_DEPTH) return i;
+    else if (t === RBrace && depth > 0) depth--;
   }
   return undefined;
 }
 
 export function parseCnn(text: string): ParseOutput {
-  const lexed = cnnLexer.tokenize(text);
+  const lexed = lexWords(text);
   let tokens = lexed.tokens;
-  const cut = tooDeep(tokens);
+  const cut = prepare(tokens);
   const truncatedAt = cut !== undefined ? tokens[cut]!.startOffset : undefined;
   if (cut !== undefined) {
     // drop the whole line that opens the block too deep, so no statement is left half read
@@ -55,16 +62,15 @@ export function parseCnn(text: string): ParseOutput {
   // Recovery creates an Error per syntax error; their stack traces are never read and cost more
   // than the rest of the parse, so none are captured while parsing.
   const stackTraceLimit = Error.stackTraceLimit;
-  let cst: CstNode;
   try {
     Error.stackTraceLimit = 0;
     cnnParser.input = tokens;
-    cst = cnnParser.program();
+    cnnParser.program();
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
   return {
-    cst,
+    tree: cnnParser.tree,
     tokens,
     comments: lexed.groups['comments'] ?? [],
     lexErrors: lexed.errors,
@@ -79,5 +85,7 @@ export {
 } from './lexer.js';
 export * as tokenTypes from './lexer.js';
 export { describeToken, describeTokenType, serializedGrammar } from './parser.js';
+export type * from './tree.js';
+export { isToken } from './tree.js';
 /** chevrotain's token matcher (token categories included), from the one copy of chevrotain loaded. */
 export { tokenMatcher } from './chevrotain.js';

@@ -12,10 +12,17 @@
 // malformed number is one token the AST builder can name, not a shower of unexpected characters.
 // (`5×5` with a multiplication sign is one of them.)
 
-import type { TokenType } from 'chevrotain';
+import type { ILexerConfig, ILexingResult, IToken, TokenType } from 'chevrotain';
 import { createToken, Lexer } from './chevrotain.js';
 
-export const Ident = createToken({ name: 'Ident', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
+// `start_chars_hint`: the characters a token can start with. chevrotain would find them by parsing
+// each pattern with its regexp-to-ast library, ~3 ms of every start-up; the hints spare that (and
+// loading the library's code). test/grammar/validation.test.ts checks them against the patterns.
+const DIGITS = '0123456789';
+const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_';
+const hint = (chars: string): string[] => [...chars];
+
+export const Ident = createToken({ name: 'Ident', pattern: /[A-Za-z_][A-Za-z0-9_]*/, start_chars_hint: hint(LETTERS) });
 
 // Categories: match any of their members in the parser (`CONSUME(LayerKw)`).
 export const Keyword = createToken({ name: 'Keyword', pattern: Lexer.NA });
@@ -27,8 +34,23 @@ export const ActivationKw = createToken({ name: 'ActivationKw', pattern: Lexer.N
 export const OptionKw = createToken({ name: 'OptionKw', pattern: Lexer.NA, categories: [Keyword] });
 export const PadModeKw = createToken({ name: 'PadModeKw', pattern: Lexer.NA, categories: [Keyword] });
 
+// Keywords are words. Each keyword's token type has the classic definition (its word, giving way to a
+// longer `Ident`), which is what `allTokens` and the railroad diagram show; but the lexer itself is
+// built without them (`lexerTokens`): it reads every word as an `Ident`, and an `Ident` whose whole
+// text is a keyword is then given the keyword's type (`conv`, but not `convv` or `conv2d`). Same
+// tokens (test/grammar/validation.test.ts lexes with both), one pattern instead of 24 for chevrotain
+// to analyse at start-up and to try at every word.
+const keywordTypes = new Map<string, TokenType>();
+
 function keyword(word: string, name: string, category: TokenType): TokenType {
-  return createToken({ name, pattern: new RegExp(word), longer_alt: Ident, categories: [category] });
+  const type = createToken({ name, pattern: new RegExp(word), longer_alt: Ident, categories: [category] });
+  keywordTypes.set(word, type);
+  return type;
+}
+
+/** The keyword token type of a word, if it is one. */
+export function keywordType(word: string): TokenType | undefined {
+  return keywordTypes.get(word);
 }
 
 export const Network = keyword('network', 'Network', StatementKw);
@@ -58,20 +80,29 @@ export const Valid = keyword('valid', 'Valid', PadModeKw);
 export const Same = keyword('same', 'Same', PadModeKw);
 export const Full = keyword('full', 'Full', PadModeKw);
 
-export const BadNumeric = createToken({ name: 'BadNumeric', pattern: /-?[0-9.](?:[eE][+-]|[0-9A-Za-z_.\u00d7])*/ });
-export const Dims = createToken({ name: 'Dims', pattern: /-?[0-9]+(?:x-?[0-9]+)+/, longer_alt: BadNumeric });
+export const BadNumeric = createToken({
+  name: 'BadNumeric',
+  pattern: /-?[0-9.](?:[eE][+-]|[0-9A-Za-z_.\u00d7])*/,
+  start_chars_hint: hint(`-.${DIGITS}`),
+});
+export const Dims = createToken({
+  name: 'Dims', pattern: /-?[0-9]+(?:x-?[0-9]+)+/, longer_alt: BadNumeric, start_chars_hint: hint(`-${DIGITS}`),
+});
 export const NumberLit = createToken({
   name: 'NumberLit',
   pattern: /-?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/,
   longer_alt: BadNumeric,
+  start_chars_hint: hint(`-.${DIGITS}`),
 });
 
-export const Newline = createToken({ name: 'Newline', pattern: /\r\n|\r|\n/, line_breaks: true });
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
-export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
-export const LBrace = createToken({ name: 'LBrace', pattern: /\{/ });
-export const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
-export const Colon = createToken({ name: 'Colon', pattern: /:/ });
+export const Newline = createToken({ name: 'Newline', pattern: /\r\n|\r|\n/, line_breaks: true, start_chars_hint: hint('\r\n') });
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace', pattern: /[ \t\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, start_chars_hint: hint(' \t\f\v\u00a0\ufeff'),
+});
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments', start_chars_hint: hint('#') });
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, start_chars_hint: hint('{') });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, start_chars_hint: hint('}') });
+export const Colon = createToken({ name: 'Colon', pattern: /:/, start_chars_hint: hint(':') });
 
 const keywordTokens: readonly TokenType[] = [
   Network, Input, Loss, Repeat,
@@ -92,12 +123,46 @@ export const allTokens: readonly TokenType[] = [
 
 // Offsets only: the AST builder computes lines and columns itself (it also counts `\r` alone as a
 // line break, as editors do), which keeps the lexer's hot loop small.
-export const cnnLexer = new Lexer([...allTokens], {
+// chevrotain's checks of the token definitions pass for these tokens and cost ~15 ms of every
+// start-up, so the shipped lexer skips them; test/grammar/lexer.test.ts runs them on LEXER_CONFIG.
+export const LEXER_CONFIG = {
   positionTracking: 'onlyOffset',
   ensureOptimizations: true,
   lineTerminatorsPattern: /\r\n|\r|\n/,
   lineTerminatorCharacters: ['\n', '\r'],
-});
+} as const satisfies ILexerConfig;
+
+/** What the lexer is built from: `allTokens` without the keywords. */
+export const lexerTokens: readonly TokenType[] = allTokens.filter((t) => !keywordTokens.includes(t));
+
+const lexer = new Lexer([...lexerTokens], { ...LEXER_CONFIG, skipValidations: true });
+
+/** chevrotain's lexer alone: keywords are still `Ident` tokens (retypeKeyword gives them their type). */
+export function lexWords(text: string): ILexingResult {
+  return lexer.tokenize(text);
+}
+
+/** An `Ident` token that is a keyword gets the keyword's type, in place. */
+export function retypeKeyword(tok: IToken): void {
+  if (tok.tokenType !== Ident) return;
+  const type = keywordTypes.get(tok.image);
+  if (type !== undefined) {
+    tok.tokenType = type;
+    tok.tokenTypeIdx = type.tokenTypeIdx!;
+  }
+}
+
+/** Gives each `Ident` that is a keyword its keyword's type, in place. */
+export function retypeKeywords(result: ILexingResult): ILexingResult {
+  const tokens = result.tokens;
+  for (let i = 0; i < tokens.length; i++) retypeKeyword(tokens[i]!);
+  return result;
+}
+
+/** The lexer: chevrotain's, then keywords retyped. */
+export const cnnLexer = {
+  tokenize: (text: string): ILexingResult => retypeKeywords(lexer.tokenize(text)),
+} as const;
 
 // Keyword lists, for completion and did-you-mean. Kept in the order a reader meets them.
 export const STATEMENT_KEYWORDS = ['network', 'input', 'repeat', 'loss'] as const;

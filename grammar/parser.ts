@@ -1,4 +1,4 @@
-// The `.cnn` parser: a chevrotain CstParser, built once per process.
+// The `.cnn` parser: a chevrotain parser with embedded actions, built once per process.
 //
 // The grammar fixes the shape of a file (lines, labels, statements, blocks) and of the pieces of a
 // line (values, options with their values, activations), but it accepts any sequence of pieces
@@ -17,13 +17,18 @@
 // arguments  := (size | number | optionClause | activation | word)*
 // block      := '{' Newline blockLine* '}'
 
-import type { IParserErrorMessageProvider, IToken, ITokenGrammarPath, TokenType } from 'chevrotain';
-import { CstParser, EOF } from './chevrotain.js';
+import type { IOrAlt, IParserErrorMessageProvider, IToken, ITokenGrammarPath, TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF } from './chevrotain.js';
 import {
   allTokens, BadNumeric, Colon, Dilation, Dims, Ident, Input, LayerKw, LBrace,
   LeakyRelu, Loss, Network, Newline, NoBias, NumberLit, Pad, PadModeKw, PlainLayerKw, RBrace,
   Relu, Repeat, Sigmoid, StatementKw, Stride, Tanh,
 } from './lexer.js';
+import {
+  type ActivationNode, type ArgsNode, type BlockNode, type LabelNode, type LineNode, newActivation, newArgs, newBlock,
+  newLabel, newLine, newOption, newProgram, newStatement, newStmt, type OptionNode, type ParseNode, type ProgramNode,
+  type StatementNode, type StmtNode, type StmtRule,
+} from './tree.js';
 
 /** Plain words for a token kind, as used in messages ("expected a size"). */
 export function describeTokenType(t: TokenType): string {
@@ -83,11 +88,33 @@ const messages: IParserErrorMessageProvider = {
   },
 };
 
-export class CnnParser extends CstParser {
+/**
+ * The parser. Embedded actions rather than chevrotain's CST: each rule fills one node of
+ * grammar/tree.ts. A node is created and attached to its parent before its rule runs, so a rule
+ * cut short by error recovery leaves what it read in the tree, as a CST node would
+ * (`recovered: true`). Inside a rule, its node is the top of `nodes`.
+ */
+export class CnnParser extends EmbeddedActionsParser {
   private readonly followCache = new Map<string, TokenType[]>();
+  /** The node of every rule being parsed, innermost last. */
+  private readonly nodes: ParseNode[] = [];
+  /** The node a caller made for the rule it is about to invoke (absent while recording the grammar). */
+  private handoff: ParseNode | undefined;
+  /** The last parse's tree. */
+  tree: ProgramNode = newProgram();
 
-  constructor() {
-    super([...allTokens], { recoveryEnabled: true, maxLookahead: 2, errorMessageProvider: messages });
+  /**
+   * `validate`: run chevrotain's grammar validations (ambiguities, left recursion, ...). They pass
+   * for this grammar and take ~25 ms of every start-up, so the shipped parser skips them and
+   * test/grammar/validation.test.ts builds one with them on.
+   */
+  constructor(validate = false) {
+    super([...allTokens], {
+      recoveryEnabled: true,
+      maxLookahead: 2,
+      errorMessageProvider: messages,
+      skipValidations: !validate,
+    });
     // chevrotain's in-repetition recovery runs at the end of every MANY loop (every line) and walks
     // the follow sets each time. This grammar does not need it: any token but a line break, `}` and
     // the end of input starts another line or argument, and those three are handled by in-rule
@@ -111,196 +138,301 @@ export class CnnParser extends CstParser {
     return follows;
   }
 
+  /**
+   * The node the caller handed over. While chevrotain records the grammar, rules run without their
+   * callers (and what they build is dropped): then a fresh one.
+   */
+  private take<N extends ParseNode>(fresh: () => N): N {
+    const node = this.handoff;
+    this.handoff = undefined;
+    return node !== undefined && !this.RECORDING_PHASE ? (node as N) : fresh();
+  }
+
+  /** Runs a rule's body with `node` on top of `nodes`; a body that fails marks it recovered. */
+  private within<N extends ParseNode>(node: N, body: (node: N) => void): N {
+    this.nodes.push(node);
+    try {
+      body(node);
+    } catch (e) {
+      node.recovered = true;
+      throw e;
+    } finally {
+      this.nodes.pop();
+    }
+    return node;
+  }
+
+  private top<N extends ParseNode>(): N {
+    return this.nodes[this.nodes.length - 1] as N;
+  }
+
+  /** Hands `node` to the rule about to be invoked (the caller has attached it to its own node). */
+  private child<N extends ParseNode>(node: N): N {
+    this.handoff = node;
+    return node;
+  }
+
+  // A rule's body runs on every invocation. Arrays of alternatives and closures written inline in
+  // it would be allocated each time (on a 2,000-line model, 1.2 KB per token), so each is built
+  // once, here, as chevrotain's performance guide advises. They read their rule's node from `nodes`.
+
+  private readonly programLine = (): void => {
+    this.top<ProgramNode>().lines.push(this.child(newLine()));
+    this.SUBRULE(this.topLine);
+  };
+
+  private readonly topLineAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(Newline) },
+    {
+      ALT: () => {
+        this.top<LineNode>().rbrace = this.CONSUME(RBrace);
+        this.CONSUME2(Newline);
+      },
+    },
+    {
+      ALT: () => {
+        this.top<LineNode>().statement = this.child(newStatement());
+        this.SUBRULE(this.statement);
+        this.CONSUME3(Newline);
+      },
+    },
+  ];
+
+  private readonly blockLineAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(Newline) },
+    {
+      ALT: () => {
+        this.top<LineNode>().statement = this.child(newStatement());
+        this.SUBRULE(this.statement);
+        this.CONSUME2(Newline);
+      },
+    },
+  ];
+
+  private readonly labelledBody = (): void => this.statementBody(1);
+
+  private readonly statementAlts: IOrAlt<unknown>[] = [
+    {
+      IGNORE_AMBIGUITIES: true,
+      ALT: () => {
+        this.top<StatementNode>().label = this.child(newLabel());
+        this.SUBRULE(this.label);
+        this.OPTION(this.labelledBody);
+      },
+    },
+    { ALT: () => this.statementBody(2) },
+  ];
+
+  /** One alternative of `statementBody(occurrence)`: the statement rule `name` as the body. */
+  private bodyAlt(occurrence: number, name: StmtRule): IOrAlt<unknown> {
+    return {
+      ALT: () => {
+        this.top<StatementNode>().body = this.child(newStmt(name));
+        this.subrule(occurrence, this[name]);
+      },
+    };
+  }
+
+  /** The alternatives of `statementBody(occurrence)`, one array per occurrence (1: after a label). */
+  private readonly bodyAlts: readonly IOrAlt<unknown>[][] = [1, 2].map((occurrence) => [
+    this.bodyAlt(occurrence, 'networkStmt'),
+    this.bodyAlt(occurrence, 'inputStmt'),
+    this.bodyAlt(occurrence, 'lossStmt'),
+    this.bodyAlt(occurrence, 'repeatStmt'),
+    this.bodyAlt(occurrence, 'layerStmt'),
+    this.bodyAlt(occurrence, 'unknownStmt'),
+    this.bodyAlt(occurrence, 'strayStmt'),
+    {
+      ALT: () => {
+        this.top<StatementNode>().body = this.child(newBlock());
+        this.subrule(occurrence, this.block);
+      },
+    },
+  ]);
+
+  private readonly strayAlts: IOrAlt<unknown>[] = [
+    { ALT: () => void (this.top<StmtNode>().lead = this.CONSUME(Dims)) },
+    { ALT: () => void (this.top<StmtNode>().lead = this.CONSUME(NumberLit)) },
+    {
+      ALT: () => {
+        this.top<StmtNode>().lead = this.child(newOption());
+        this.SUBRULE(this.optionClause);
+      },
+    },
+    { ALT: () => void (this.top<StmtNode>().lead = this.CONSUME(PadModeKw)) },
+    { ALT: () => void (this.top<StmtNode>().lead = this.CONSUME(BadNumeric)) },
+    { ALT: () => void (this.top<StmtNode>().lead = this.CONSUME(Colon)) },
+  ];
+
+  private readonly optionalBlock = (): void => {
+    this.top<StmtNode>().block = this.child(newBlock());
+    this.SUBRULE(this.block);
+  };
+
+  private readonly blockLineLoop = (): void => {
+    this.top<BlockNode>().lines.push(this.child(newLine()));
+    this.SUBRULE(this.blockLine);
+  };
+
+  private readonly argumentAlts: IOrAlt<unknown>[] = [
+    { ALT: () => this.top<ArgsNode>().items.push(this.CONSUME(Dims)) },
+    { ALT: () => this.top<ArgsNode>().items.push(this.CONSUME(NumberLit)) },
+    {
+      ALT: () => {
+        this.top<ArgsNode>().items.push(this.child(newOption()));
+        this.SUBRULE(this.optionClause);
+      },
+    },
+    {
+      ALT: () => {
+        this.top<ArgsNode>().items.push(this.child(newActivation()));
+        this.SUBRULE(this.activation);
+      },
+    },
+    { ALT: () => this.top<ArgsNode>().items.push(this.CONSUME(PadModeKw)) },
+    { ALT: () => this.top<ArgsNode>().items.push(this.CONSUME(Ident)) },
+    { ALT: () => this.top<ArgsNode>().items.push(this.CONSUME(BadNumeric)) },
+    // Misplaced words, kept so the builder can say what went wrong ("one statement per line").
+    { ALT: () => this.top<ArgsNode>().items.push(this.CONSUME(StatementKw)) },
+    { ALT: () => this.top<ArgsNode>().items.push(this.CONSUME(PlainLayerKw)) },
+    { ALT: () => this.top<ArgsNode>().items.push(this.CONSUME(Colon)) },
+  ];
+  private readonly argumentLoop = (): unknown => this.OR(this.argumentAlts);
+
+  private readonly strideValueAlts: IOrAlt<IToken>[] = [
+    { ALT: () => this.CONSUME(Dims) },
+    { ALT: () => this.CONSUME(NumberLit) },
+  ];
+  private readonly strideValue = (): void => void (this.top<OptionNode>().value = this.OR2(this.strideValueAlts));
+  private readonly dilationValueAlts: IOrAlt<IToken>[] = [
+    { ALT: () => this.CONSUME2(Dims) },
+    { ALT: () => this.CONSUME2(NumberLit) },
+  ];
+  private readonly dilationValue = (): void => void (this.top<OptionNode>().value = this.OR3(this.dilationValueAlts));
+  private readonly padValueAlts: IOrAlt<IToken>[] = [
+    { ALT: () => this.CONSUME3(Dims) },
+    { ALT: () => this.CONSUME3(NumberLit) },
+    { ALT: () => this.CONSUME(PadModeKw) },
+  ];
+  private readonly padValue = (): void => void (this.top<OptionNode>().value = this.OR4(this.padValueAlts));
+
+  private readonly optionAlts: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.top<OptionNode>().keyword = this.CONSUME(Stride);
+        this.OPTION(this.strideValue);
+      },
+    },
+    {
+      ALT: () => {
+        this.top<OptionNode>().keyword = this.CONSUME(Dilation);
+        this.OPTION2(this.dilationValue);
+      },
+    },
+    {
+      ALT: () => {
+        this.top<OptionNode>().keyword = this.CONSUME(Pad);
+        this.OPTION3(this.padValue);
+      },
+    },
+    { ALT: () => void (this.top<OptionNode>().keyword = this.CONSUME(NoBias)) },
+  ];
+
+  private readonly leakySlope = (): void => void (this.top<ActivationNode>().slope = this.CONSUME(NumberLit));
+  private readonly activationAlts: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.top<ActivationNode>().keyword = this.CONSUME(LeakyRelu);
+        this.OPTION(this.leakySlope);
+      },
+    },
+    { ALT: () => void (this.top<ActivationNode>().keyword = this.CONSUME(Relu)) },
+    { ALT: () => void (this.top<ActivationNode>().keyword = this.CONSUME(Sigmoid)) },
+    { ALT: () => void (this.top<ActivationNode>().keyword = this.CONSUME(Tanh)) },
+  ];
+
+  // The rules. Each body is a closure made once; `within` puts the rule's node on top of `nodes`.
+
+  private readonly programBody = (): void => this.MANY(this.programLine);
   program = this.RULE('program', () => {
-    this.MANY(() => this.SUBRULE(this.topLine));
+    this.tree = this.take(newProgram);
+    this.within(this.tree, this.programBody);
   });
 
-  topLine = this.RULE('topLine', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Newline) },
-      {
-        ALT: () => {
-          this.CONSUME(RBrace);
-          this.CONSUME2(Newline);
-        },
-      },
-      {
-        ALT: () => {
-          this.SUBRULE(this.statement);
-          this.CONSUME3(Newline);
-        },
-      },
-    ]);
-  });
+  private readonly topLineBody = (): unknown => this.OR(this.topLineAlts);
+  topLine = this.RULE('topLine', () => void this.within(this.take(newLine), this.topLineBody));
 
-  blockLine = this.RULE('blockLine', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Newline) },
-      {
-        ALT: () => {
-          this.SUBRULE(this.statement);
-          this.CONSUME2(Newline);
-        },
-      },
-    ]);
-  });
+  private readonly blockLineBody = (): unknown => this.OR(this.blockLineAlts);
+  blockLine = this.RULE('blockLine', () => void this.within(this.take(newLine), this.blockLineBody));
 
   // `c1:` alone on its line is a statement too (the builder reports it), so that the parser never
   // fails in the middle of a line: `label` first, the ambiguity with `name : ...` resolved for it.
-  statement = this.RULE('statement', () => {
-    this.OR([
-      {
-        IGNORE_AMBIGUITIES: true,
-        ALT: () => {
-          this.SUBRULE(this.label);
-          this.OPTION(() => this.statementBody(1));
-        },
-      },
-      { ALT: () => this.statementBody(2) },
-    ]);
-  });
+  private readonly statementBodyRule = (): unknown => this.OR(this.statementAlts);
+  statement = this.RULE('statement', () => void this.within(this.take(newStatement), this.statementBodyRule));
 
-  /** The statement after its label. Inlined (not a rule of its own): one CST node less per line. */
+  /** The statement after its label. Inlined (not a rule of its own): one node less per line. */
   private statementBody(occurrence: number): void {
-    this.or(occurrence + 1, [
-      { ALT: () => this.subrule(occurrence, this.networkStmt) },
-      { ALT: () => this.subrule(occurrence, this.inputStmt) },
-      { ALT: () => this.subrule(occurrence, this.lossStmt) },
-      { ALT: () => this.subrule(occurrence, this.repeatStmt) },
-      { ALT: () => this.subrule(occurrence, this.layerStmt) },
-      { ALT: () => this.subrule(occurrence, this.unknownStmt) },
-      { ALT: () => this.subrule(occurrence, this.strayStmt) },
-      { ALT: () => this.subrule(occurrence, this.block) },
-    ]);
+    this.or(occurrence + 1, this.bodyAlts[occurrence - 1]!);
   }
 
-  label = this.RULE('label', () => {
-    this.CONSUME(Ident);
-    this.CONSUME(Colon);
-  });
+  private readonly labelBody = (node: LabelNode): void => {
+    node.name = this.CONSUME(Ident);
+    node.colon = this.CONSUME(Colon);
+  };
+  label = this.RULE('label', () => void this.within(this.take(newLabel), this.labelBody));
 
-  networkStmt = this.RULE('networkStmt', () => {
-    this.CONSUME(Network);
-    this.tail();
-  });
+  /** `KEYWORD arguments block?` */
+  private statementRule(name: StmtRule, keyword: TokenType): () => void {
+    const fresh = (): StmtNode => newStmt(name);
+    const body = (node: StmtNode): void => {
+      node.head = this.CONSUME(keyword);
+      this.tail(node);
+    };
+    return this.RULE(name, () => void this.within(this.take(fresh), body));
+  }
 
-  inputStmt = this.RULE('inputStmt', () => {
-    this.CONSUME(Input);
-    this.tail();
-  });
-
-  lossStmt = this.RULE('lossStmt', () => {
-    this.CONSUME(Loss);
-    this.tail();
-  });
-
-  repeatStmt = this.RULE('repeatStmt', () => {
-    this.CONSUME(Repeat);
-    this.tail();
-  });
-
-  layerStmt = this.RULE('layerStmt', () => {
-    this.CONSUME(LayerKw);
-    this.tail();
-  });
-
+  networkStmt = this.statementRule('networkStmt', Network);
+  inputStmt = this.statementRule('inputStmt', Input);
+  lossStmt = this.statementRule('lossStmt', Loss);
+  repeatStmt = this.statementRule('repeatStmt', Repeat);
+  layerStmt = this.statementRule('layerStmt', LayerKw);
   /** A line that starts with a name that is not a keyword: a typo, or a future block (`residual {`). */
-  unknownStmt = this.RULE('unknownStmt', () => {
-    this.CONSUME(Ident);
-    this.tail();
-  });
+  unknownStmt = this.statementRule('unknownStmt', Ident);
 
   /** A line that starts with what belongs in the middle of one: often the rest of the line above. */
-  strayStmt = this.RULE('strayStmt', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Dims) },
-      { ALT: () => this.CONSUME(NumberLit) },
-      { ALT: () => this.SUBRULE(this.optionClause) },
-      { ALT: () => this.CONSUME(PadModeKw) },
-      { ALT: () => this.CONSUME(BadNumeric) },
-      { ALT: () => this.CONSUME(Colon) },
-    ]);
-    this.tail();
-  });
+  private readonly strayBody = (node: StmtNode): void => {
+    this.OR(this.strayAlts);
+    this.tail(node);
+  };
+  strayStmt = this.RULE('strayStmt', () => void this.within(this.take(() => newStmt('strayStmt')), this.strayBody));
 
-  private tail(): void {
+  private tail(node: StmtNode): void {
+    node.args = this.child(newArgs());
     this.SUBRULE(this.arguments);
-    this.OPTION(() => this.SUBRULE(this.block));
+    this.OPTION(this.optionalBlock);
   }
 
-  block = this.RULE('block', () => {
-    this.CONSUME(LBrace);
+  private readonly blockBody = (node: BlockNode): void => {
+    node.lbrace = this.CONSUME(LBrace);
     this.CONSUME(Newline);
-    this.MANY(() => this.SUBRULE(this.blockLine));
-    this.CONSUME(RBrace);
-  });
+    this.MANY(this.blockLineLoop);
+    node.rbrace = this.CONSUME(RBrace);
+  };
+  block = this.RULE('block', () => void this.within(this.take(newBlock), this.blockBody));
 
   /**
    * Everything after a statement's keyword, up to the end of the line or a block. One node for all
-   * of them (the builder orders them by offset): a node per argument would double the parse time.
+   * of them: a node per argument would double the parse time.
    */
-  arguments = this.RULE('arguments', () => {
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.CONSUME(Dims) },
-        { ALT: () => this.CONSUME(NumberLit) },
-        { ALT: () => this.SUBRULE(this.optionClause) },
-        { ALT: () => this.SUBRULE(this.activation) },
-        { ALT: () => this.CONSUME(PadModeKw) },
-        { ALT: () => this.CONSUME(Ident) },
-        { ALT: () => this.CONSUME(BadNumeric) },
-        // Misplaced words, kept so the builder can say what went wrong ("one statement per line").
-        { ALT: () => this.CONSUME(StatementKw) },
-        { ALT: () => this.CONSUME(PlainLayerKw) },
-        { ALT: () => this.CONSUME(Colon) },
-      ]),
-    );
-  });
+  private readonly argumentsBody = (): void => this.MANY(this.argumentLoop);
+  arguments = this.RULE('arguments', () => void this.within(this.take(newArgs), this.argumentsBody));
 
   /** An option takes the value that follows it when there is one (greedy). */
-  optionClause = this.RULE('optionClause', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(Stride);
-          this.OPTION(() => this.OR2([{ ALT: () => this.CONSUME(Dims) }, { ALT: () => this.CONSUME(NumberLit) }]));
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(Dilation);
-          this.OPTION2(() => this.OR3([{ ALT: () => this.CONSUME2(Dims) }, { ALT: () => this.CONSUME2(NumberLit) }]));
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(Pad);
-          this.OPTION3(() =>
-            this.OR4([
-              { ALT: () => this.CONSUME3(Dims) },
-              { ALT: () => this.CONSUME3(NumberLit) },
-              { ALT: () => this.CONSUME(PadModeKw) },
-            ]),
-          );
-        },
-      },
-      { ALT: () => this.CONSUME(NoBias) },
-    ]);
-  });
+  private readonly optionBody = (): unknown => this.OR(this.optionAlts);
+  optionClause = this.RULE('optionClause', () => void this.within(this.take(newOption), this.optionBody));
 
-  activation = this.RULE('activation', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(LeakyRelu);
-          this.OPTION(() => this.CONSUME(NumberLit));
-        },
-      },
-      { ALT: () => this.CONSUME(Relu) },
-      { ALT: () => this.CONSUME(Sigmoid) },
-      { ALT: () => this.CONSUME(Tanh) },
-    ]);
-  });
+  private readonly activationBody = (): unknown => this.OR(this.activationAlts);
+  activation = this.RULE('activation', () => void this.within(this.take(newActivation), this.activationBody));
 }
 
 /** The one parser instance: chevrotain's self-analysis is the slow part, so it is done once. */

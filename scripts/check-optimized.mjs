@@ -150,7 +150,7 @@ function warmAndCheck(name, mod, batch) {
   for (const [fn, f] of Object.entries(mod.__layers)) {
     let call;
     if (fn.endsWith('_fwd') || fn === 'runForward') call = () => f(params, ws, true);
-    else if (fn.endsWith('_bwd') || fn === 'runBackward') call = () => f(params, ws, grad);
+    else if (fn.endsWith('_bwd') || fn.endsWith('_bwd_dx') || fn === 'runBackward') call = () => f(params, ws, grad);
     else call = () => f(ws, target);
     calls.push([fn, call, f]);
   }

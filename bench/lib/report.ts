@@ -2,10 +2,11 @@
 // bench/history.md), built from the results that bench/results.json also keeps.
 
 import type { CompileResult } from '../sections/compile.js';
+import type { ParallelCell, ParallelSection } from '../sections/parallel.js';
 import { CHECK_TARGETS, type FrontendSection } from '../sections/frontend.js';
 import type { ThroughputCell, ThroughputSection } from '../sections/throughput.js';
 import { bytes, cut, int, ms, num, ratio, seconds, table } from './format.js';
-import { BATCHES, MODES, NETS, batchFlops } from './nets.js';
+import { BATCHES, LEARNING_RATE, MODES, NETS, batchFlops } from './nets.js';
 import { PEERS } from './peers.js';
 
 export interface RunInfo {
@@ -25,6 +26,7 @@ export interface BenchResults {
   frontend?: FrontendSection;
   compile?: CompileResult[];
   throughput?: ThroughputSection;
+  parallel?: ParallelSection;
   totalSeconds?: number;
 }
 
@@ -185,11 +187,53 @@ function throughputTables(t: ThroughputSection): string {
   return out.join('\n');
 }
 
+function parallelTable(p: ParallelSection): string {
+  const rows: string[][] = [];
+  const runs = (c: ParallelCell | undefined): string =>
+    c?.result === undefined ? '–' : c.result.firstCallOnly ? '1 (first call)' : c.result.iters > 1 ? `${c.result.runs} x ${c.result.iters}` : String(c.result.runs);
+  const cores = (c: ParallelCell | undefined): string => (c?.coresUsed !== undefined && Number.isFinite(c.coresUsed) ? c.coresUsed.toFixed(2) : '–');
+  const cpu = (c: ParallelCell | undefined): string => (c?.cpuMs !== undefined && Number.isFinite(c.cpuMs) ? num(c.cpuMs) : '–');
+  const load = (c: ParallelCell | undefined): string => (c !== undefined && Number.isFinite(c.load[0]) ? c.load[0].toFixed(1) : '–');
+  for (const net of NETS) {
+    for (const batch of [...new Set(p.cells.filter((c) => c.net === net.id).map((c) => c.batch))]) {
+      const one = p.cells.find((c) => c.net === net.id && c.batch === batch && c.workers === 0);
+      const par = p.cells.find((c) => c.net === net.id && c.batch === batch && c.workers === p.workers);
+      const time = (c: ParallelCell | undefined): string => (c?.result ? ms(c.result.medianMs) : `n/a (${cut(c?.error ?? 'not run', 60)})`);
+      const rate = (c: ParallelCell | undefined): string => (c?.result ? num((batch * 1000) / c.result.medianMs) : '–');
+      const speedup = one?.result && par?.result ? ratio(one.result.medianMs / par.result.medianMs) : '–';
+      rows.push([net.label, String(batch), time(one), rate(one), time(par), rate(par), speedup, `${runs(one)} / ${runs(par)}`,
+        par?.startMs !== undefined ? ms(par.startMs) : '–', `${cpu(one)} / ${cpu(par)}`, `${cores(one)} / ${cores(par)}`, `${load(one)} / ${load(par)}`]);
+    }
+  }
+  return [
+    table(
+      ['network', 'batch', '1 thread', 'samples/s', `${p.workers} workers`, 'samples/s', 'speed-up', 'runs', 'start-up', 'CPU ms / step', 'cores used', 'load'],
+      rows,
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    `A training step: lossAndGrad + a plain SGD update (lr ${LEARNING_RATE}) of every parameter. 1 thread: the module's own ` +
+      `lossAndGrad. ${p.workers} workers: \`dataParallel\` from cnnc/runtime, the batch copied into its shared buffers, ` +
+      'split into equal slices, the slice gradients summed (weighted by slice size) in the main thread, then the same ' +
+      'SGD update of the shared parameters; its first step is checked against the single-threaded loss and gradient. ' +
+      `speed-up: 1-thread time over ${p.workers}-worker time (${p.workers}.00x is the ideal on ${p.workers} idle cores). ` +
+      'runs: timed runs x calls per run, single / parallel. start-up: `dataParallel(...)` until ready (compile + ' +
+      'workers loading the module), not in the step time. CPU ms / step and cores used, single / parallel, over the ' +
+      'timed runs: the CPU time of the whole process (all threads) per step, and over the wall time (what the ' +
+      'scheduler actually gave). The speed-up is at most about the ratio of the cores used; the CPU per step shows ' +
+      'what the parallel step costs in extra work, whatever the load. load: 1-minute load average when each cell started. On a shared ' +
+      'machine whose load is near or above its core count the workers compete with other processes (and Linux ' +
+      'autogroup shares the CPU per session, not per thread), so the speed-up is a rough figure.',
+    ...p.notes.map((n) => `- ${n}`),
+  ].join('\n');
+}
+
 export function renderReport(r: BenchResults): string {
   const parts = ['# cnnc benchmark', '', header(r.info)];
   if (r.frontend) parts.push('', '## A. Front end', '', frontendTable(r.frontend));
   if (r.compile) parts.push('', '## B. Compile', '', compileTable(r.compile));
   if (r.throughput) parts.push('', '## C. Throughput', '', throughputTables(r.throughput));
+  if (r.parallel) parts.push('', '## D. Data-parallel training', '', parallelTable(r.parallel));
   if (r.totalSeconds !== undefined) parts.push('', `Whole run: ${num(r.totalSeconds)} s.`);
   return parts.join('\n') + '\n';
 }

@@ -2,7 +2,8 @@
 // values, activations and the odd words the grammar lets through for better messages. Sizes
 // written with spaces (`5 x 5`, `5x 5`) are joined here into one value, with a `bad-size` error.
 
-import type { CstNode, IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
+import { type ActivationNode, type ArgsNode, isToken, type OptionNode } from '../../grammar/index.js';
 import type { ActivationKeyword, Dims, NumberLit } from './types.js';
 import { type Ctx, isReal, q, tokEnd, tokStart } from './context.js';
 
@@ -51,43 +52,29 @@ export function itemEnd(item: Item): number {
   }
 }
 
-function isToken(c: CstNode | IToken): c is IToken {
-  return 'image' in c;
-}
-
-const VALUE_TOKENS = new Set(['Dims', 'NumberLit']);
-
-function optionItem(node: CstNode): OptionItem | undefined {
-  let tok: IToken | undefined;
+function optionItem(node: OptionNode): OptionItem | undefined {
+  const tok = node.keyword;
+  if (!isReal(tok)) return undefined;
+  const c = node.value;
   let value: ValueItem | ModeItem | undefined;
-  for (const key in node.children) {
-    const c = node.children[key]![0];
-    if (c === undefined || !isToken(c) || !isReal(c)) continue;
-    if (VALUE_TOKENS.has(key)) value = { k: 'value', parts: [c] };
-    else if (key === 'PadModeKw') value = { k: 'mode', tok: c, mode: c.image as PadModeName };
-    else tok = c;
+  if (isReal(c)) {
+    const t = c.tokenType.name;
+    value = t === 'Dims' || t === 'NumberLit' ? { k: 'value', parts: [c] } : { k: 'mode', tok: c, mode: c.image as PadModeName };
   }
-  if (tok === undefined) return undefined;
   const name = tok.image as OptionName;
   return value !== undefined && name !== 'nobias' ? { k: 'option', tok, name, value } : { k: 'option', tok, name };
 }
 
-function actItem(node: CstNode): ActItem | undefined {
-  let tok: IToken | undefined;
-  let slope: IToken | undefined;
-  for (const key in node.children) {
-    const c = node.children[key]![0];
-    if (c === undefined || !isToken(c) || !isReal(c)) continue;
-    if (key === 'NumberLit') slope = c;
-    else tok = c;
-  }
-  if (tok === undefined) return undefined;
+function actItem(node: ActivationNode): ActItem | undefined {
+  const tok = node.keyword;
+  if (!isReal(tok)) return undefined;
+  const slope = node.slope;
   const kind = tok.image as ActivationKeyword;
-  return slope !== undefined ? { k: 'act', tok, kind, slope } : { k: 'act', tok, kind };
+  return isReal(slope) ? { k: 'act', tok, kind, slope } : { k: 'act', tok, kind };
 }
 
 /** One piece of a line (a token, an `optionClause` or an `activation` node) as an item. */
-export function toItem(node: CstNode | IToken): Item | undefined {
+export function toItem(node: IToken | OptionNode | ActivationNode): Item | undefined {
   if (isToken(node)) {
     if (!isReal(node)) return undefined;
     switch (node.tokenType.name) {
@@ -99,43 +86,17 @@ export function toItem(node: CstNode | IToken): Item | undefined {
       default: return { k: 'keyword', tok: node };
     }
   }
-  switch (node.name) {
-    case 'optionClause': return optionItem(node);
-    case 'activation': return actItem(node);
-    default: return undefined;
-  }
+  return node.rule === 'optionClause' ? optionItem(node) : actItem(node);
 }
 
-function startOf(c: CstNode | IToken): number {
-  if (isToken(c)) return c.startOffset;
-  let min = Infinity;
-  for (const key in c.children) {
-    for (const k of c.children[key]!) {
-      const o = startOf(k);
-      if (o < min) min = o;
-    }
+/** The pieces of an `arguments` node as items, in source order (the parser keeps that order). */
+export function argumentItems(node: ArgsNode | undefined, out: Item[]): void {
+  if (node === undefined) return;
+  const pieces = node.items;
+  for (let i = 0; i < pieces.length; i++) {
+    const item = toItem(pieces[i]!);
+    if (item !== undefined) out.push(item);
   }
-  return min;
-}
-
-/**
- * The children of a node, except `skip`, as items in source order (the CST groups children by
- * kind, so the order of a line is recovered from offsets).
- */
-export function orderedItems(node: CstNode | undefined, skip?: string): Item[] {
-  if (node === undefined) return [];
-  const kids: (CstNode | IToken)[] = [];
-  for (const key in node.children) {
-    if (key === skip) continue;
-    for (const c of node.children[key]!) kids.push(c);
-  }
-  if (kids.length > 1) kids.sort((a, b) => startOf(a) - startOf(b));
-  const items: Item[] = [];
-  for (const c of kids) {
-    const item = toItem(c);
-    if (item !== undefined) items.push(item);
-  }
-  return items;
 }
 
 // `x5`, `x5x5`, or `x` alone: the rest of a size after a space.
@@ -155,7 +116,14 @@ function trailingValue(item: Item | undefined): ValueItem | undefined {
  * Read sizes written wrongly as the size meant, with a `bad-size` error and a fix: with spaces
  * (`5 x 5`, `5 x5`, `5x 5`, also after `stride`) or with `X` or `×` for `x`.
  */
-export function joinSpacedSizes(ctx: Ctx, items: readonly Item[]): Item[] {
+export function joinSpacedSizes(ctx: Ctx, items: Item[]): Item[] {
+  // only a malformed number or a name can start or continue a size written wrongly
+  let suspect = false;
+  for (let i = 0; i < items.length; i++) {
+    const k = items[i]!.k;
+    if (k === 'bad' || k === 'ident') suspect = true;
+  }
+  if (!suspect) return items;
   const out: Item[] = [];
   const joined = new Set<ValueItem>();
   for (let i = 0; i < items.length; i++) {
@@ -216,24 +184,38 @@ interface Lit {
 /** The numbers of a value, in order, with their offsets (`x` separators left out). */
 function literals(v: ValueItem): Lit[] {
   const lits: Lit[] = [];
-  for (const tok of v.parts) {
+  for (let p = 0; p < v.parts.length; p++) {
+    const tok = v.parts[p]!;
     if (tok.tokenType.name === 'NumberLit') {
       lits.push({ text: tok.image, start: tokStart(tok) });
       continue;
     }
-    const re = /-?[0-9]+/g;
-    for (let m = re.exec(tok.image); m !== null; m = re.exec(tok.image)) {
-      lits.push({ text: m[0], start: tokStart(tok) + m.index });
+    // the runs matching /-?[0-9]+/ in a size (`5x5`, `-1x2`) or a malformed one (`5X5`, `5x`)
+    const image = tok.image;
+    for (let i = 0; i < image.length; ) {
+      const digitAt = image.charCodeAt(i) === 45 /* - */ ? i + 1 : i;
+      let j = digitAt;
+      while (j < image.length && isDigit(image.charCodeAt(j))) j++;
+      if (j > digitAt) {
+        lits.push({ text: image.slice(i, j), start: tokStart(tok) + i });
+        i = j;
+      } else {
+        i++;
+      }
     }
   }
   return lits;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 export function numberLit(ctx: Ctx, text: string, start: number): NumberLit {
   return {
     text,
     value: Number(text),
-    isInteger: !/[.eE]/.test(text),
+    isInteger: text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0,
     range: ctx.range(start, start + text.length),
   };
 }
@@ -249,10 +231,15 @@ export function asNumber(ctx: Ctx, v: ValueItem): NumberLit | undefined {
 }
 
 export function asDims(ctx: Ctx, v: ValueItem): Dims {
-  return {
-    values: literals(v).map((l) => numberLit(ctx, l.text, l.start)),
-    range: ctx.range(itemStart(v), itemEnd(v)),
-  };
+  const lits = literals(v);
+  const values: NumberLit[] = [];
+  for (let i = 0; i < lits.length; i++) values.push(numberLit(ctx, lits[i]!.text, lits[i]!.start));
+  const start = itemStart(v);
+  const end = itemEnd(v);
+  // a size of one number spans what its number spans: one range object for both (ranges are values)
+  const only = values.length === 1 ? values[0]!.range : undefined;
+  const same = only !== undefined && only.start.offset === start && only.end.offset === end;
+  return { values, range: same ? only : ctx.range(start, end) };
 }
 
 /** True when the value is written as a size with `x` (so it cannot be a count or a rate). */

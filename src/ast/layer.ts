@@ -79,7 +79,7 @@ export function buildLayer(ctx: Ctx, src: LayerSource): LayerStmt {
   // a malformed number holds its slot (its own error is reported), so no `missing-argument` follows
   const positional: (ValueItem | TokItem)[] = [];
   const options: LayerOption[] = [];
-  const seen = new Map<string, Item>();
+  const seen: OptionName[] = []; // the options taken so far
   let activation: TrailingActivation | undefined;
   let prevEnd = headEnd;
 
@@ -96,13 +96,15 @@ export function buildLayer(ctx: Ctx, src: LayerSource): LayerStmt {
       case 'option': {
         const name = item.name;
         if (!spec.options.includes(name)) {
-          ctx.error('option-not-allowed', `\`${kind}\` does not take \`${name}\`; ${optionList(spec)}`, s, e);
-        } else if (seen.has(name)) {
+          ctx.error('option-not-allowed', `\`${kind}\` does not take \`${name}\`; ${optionList(spec)}`, s, e, [
+            ctx.fix(`remove ${q(ctx.slice(s, e))}`, prevEnd, e, ''),
+          ]);
+        } else if (seen.includes(name)) {
           ctx.error('duplicate-option', `\`${name}\` is given twice in this \`${kind}\``, s, e, [
             ctx.fix(`remove the second \`${name}\``, prevEnd, e, ''),
           ]);
         } else {
-          seen.set(name, item);
+          seen.push(name);
           let value = item.value;
           if (value === undefined && name !== 'nobias' && next?.k === 'bad') {
             badNumber(ctx, next.tok); // `stride 2x`: reported as such, not as a missing value
@@ -135,7 +137,7 @@ export function buildLayer(ctx: Ctx, src: LayerSource): LayerStmt {
         break;
       }
       case 'mode': {
-        const fixes: Fix[] = spec.options.includes('pad') && !seen.has('pad')
+        const fixes: Fix[] = spec.options.includes('pad') && !seen.includes('pad')
           ? [ctx.fix(`write \`pad ${item.mode}\``, s, s, 'pad ')] : [];
         ctx.error('bad-argument', `\`${item.mode}\` is a padding mode: write \`pad ${item.mode}\`` +
           (fixes.length === 0 ? `, which \`${kind}\` does not take` : ''), s, e, fixes);
@@ -164,7 +166,7 @@ export function buildLayer(ctx: Ctx, src: LayerSource): LayerStmt {
   }
 
   const slots: { count?: NumberLit; size?: Dims; rate?: NumberLit } = {};
-  fillSlots(ctx, kind, spec, positional, slots, !seen.has('stride'), [tokStart(src.head), end]);
+  fillSlots(ctx, kind, spec, positional, slots, !seen.includes('stride'), [tokStart(src.head), end]);
 
   // optional fields are absent, not undefined; assigned one by one (object spread is slow in V8)
   const stmt: Mutable<LayerStmt> = {
@@ -279,7 +281,9 @@ function extra(ctx: Ctx, kind: LayerKeyword, spec: Spec, values: readonly (Value
       ctx.error('extra-argument', `unexpected ${q(text)} after the size of \`${kind}\`; did you mean \`stride ${text}\`?`,
         s, e, [ctx.fix(`write \`stride ${text}\``, s, s, 'stride ')]);
     } else {
-      ctx.error('extra-argument', `unexpected ${q(text)}: ${usage(kind)}`, s, e);
+      ctx.error('extra-argument', `unexpected ${q(text)}: ${usage(kind)}`, s, e, [
+        ctx.fix(`remove ${q(text)}`, ctx.spaceBefore(s), e, ''),
+      ]);
     }
   }
 }

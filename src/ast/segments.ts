@@ -2,15 +2,16 @@
 // ways a statement escapes its line: two statements on one line (`conv 6 5x5 dense 10`, split here)
 // and one statement on two lines (`conv 6` / `5x5`, joined here). Each repair is one diagnostic.
 
-import type { CstNode, IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
+import type { BlockNode, LineNode, StatementNode, StmtRule } from '../../grammar/index.js';
 import { type Ctx, isReal, q, tokEnd, tokStart } from './context.js';
-import { type Item, itemEnd, joinSpacedSizes, orderedItems } from './items.js';
+import { argumentItems, type Item, itemEnd, joinSpacedSizes, toItem } from './items.js';
 
 export type HeadKind = 'network' | 'input' | 'loss' | 'repeat' | 'layer' | 'unknown' | 'stray' | 'block';
 
 export interface BlockCst {
   readonly lbrace: IToken;
-  readonly lines: readonly CstNode[];
+  readonly lines: readonly LineNode[];
   readonly rbrace?: IToken;
 }
 
@@ -26,7 +27,7 @@ export interface Segment {
   start: number;
 }
 
-const STMT_KINDS: Readonly<Record<string, HeadKind>> = {
+const STMT_KINDS: Readonly<Record<StmtRule, HeadKind>> = {
   networkStmt: 'network', inputStmt: 'input', lossStmt: 'loss', repeatStmt: 'repeat',
   layerStmt: 'layer', unknownStmt: 'unknown', strayStmt: 'stray',
 };
@@ -41,13 +42,12 @@ function keywordKind(tok: IToken): HeadKind {
   }
 }
 
-export function blockOf(node: CstNode | undefined): BlockCst | undefined {
+export function blockOf(node: BlockNode | undefined): BlockCst | undefined {
   if (node === undefined) return undefined;
-  const lbrace = node.children['LBrace']?.[0] as IToken | undefined;
+  const lbrace = node.lbrace;
   if (!isReal(lbrace)) return undefined;
-  const rbrace = node.children['RBrace']?.[0] as IToken | undefined;
-  const lines = (node.children['blockLine'] ?? []) as CstNode[];
-  return isReal(rbrace) ? { lbrace, lines, rbrace } : { lbrace, lines };
+  const rbrace = node.rbrace;
+  return isReal(rbrace) ? { lbrace, lines: node.lines, rbrace } : { lbrace, lines: node.lines };
 }
 
 export function segmentEnd(seg: Segment): number {
@@ -57,44 +57,37 @@ export function segmentEnd(seg: Segment): number {
 }
 
 /** The segments of one `statement` node, split where a second statement starts on the same line. */
-export function statementSegments(ctx: Ctx, stmt: CstNode): Segment[] {
-  const labelNode = stmt.children['label']?.[0] as CstNode | undefined;
-  const labelName = labelNode?.children['Ident']?.[0] as IToken | undefined;
-  const labelColon = labelNode?.children['Colon']?.[0] as IToken | undefined;
+export function statementSegments(ctx: Ctx, stmt: StatementNode): Segment[] {
+  const labelName = stmt.label?.name;
+  const labelColon = stmt.label?.colon;
   let label: Segment['label'];
   if (isReal(labelName)) label = isReal(labelColon) ? { name: labelName, colon: labelColon } : { name: labelName };
 
   let first: Segment | undefined;
-  // the statement's own rule is a child of `statement`, next to the label (`body` is inlined)
-  for (const ruleName in stmt.children) {
-    if (ruleName === 'label') continue;
-    const node = stmt.children[ruleName]![0] as CstNode | undefined;
-    if (node === undefined) continue;
-    if (ruleName === 'block') {
-      const block = blockOf(node);
-      if (block !== undefined) first = { head: block.lbrace, headKind: 'block', items: [], block, start: tokStart(block.lbrace) };
-      continue;
-    }
-    const kind = STMT_KINDS[ruleName];
-    if (kind === undefined) continue;
-    let items: Item[] = kind === 'stray' ? orderedItems(node, 'arguments') : [];
+  const node = stmt.body;
+  if (node !== undefined && node.rule === 'block') {
+    const block = blockOf(node);
+    if (block !== undefined) first = { head: block.lbrace, headKind: 'block', items: [], block, start: tokStart(block.lbrace) };
+  } else if (node !== undefined) {
+    const kind = STMT_KINDS[node.rule];
+    let items: Item[] = [];
     let head: IToken | undefined;
     if (kind === 'stray') {
-      const firstItem = items[0];
-      if (firstItem !== undefined) head = firstItem.k === 'value' ? firstItem.parts[0] : firstItem.tok;
-    } else {
-      for (const key in node.children) {
-        if (key === 'arguments' || key === 'block') continue;
-        const k = node.children[key]![0];
-        if (k !== undefined && 'image' in k && isReal(k)) head = k;
+      const lead = node.lead !== undefined ? toItem(node.lead) : undefined;
+      if (lead !== undefined) {
+        items.push(lead);
+        head = lead.k === 'value' ? lead.parts[0] : lead.tok;
       }
+    } else if (isReal(node.head)) {
+      head = node.head;
     }
-    for (const item of orderedItems(node.children['arguments']?.[0] as CstNode | undefined)) items.push(item);
-    if (head === undefined) continue;
-    items = joinSpacedSizes(ctx, items);
-    const block = blockOf(node.children['block']?.[0] as CstNode | undefined);
-    first = { head, headKind: kind, items, start: tokStart(head) };
-    if (block !== undefined) first.block = block;
+    argumentItems(node.args, items);
+    if (head !== undefined) {
+      items = joinSpacedSizes(ctx, items);
+      first = { head, headKind: kind, items, start: tokStart(head) };
+      const block = blockOf(node.block);
+      if (block !== undefined) first.block = block;
+    }
   }
   if (first === undefined) {
     if (label !== undefined) {

@@ -8,9 +8,16 @@ import { asDims, asNumber, type Item, itemEnd, itemStart, type ValueItem } from 
 import { badNumber, buildLayer } from './layer.js';
 import { type BlockCst, type Segment, segmentEnd } from './segments.js';
 import { suggest } from './suggest.js';
-import type { Ident, Stmt } from './types.js';
+import type { Ident, RepeatStmt, Stmt } from './types.js';
 
-export type BodyBuilder = (block: BlockCst, owner: Segment) => { stmts: Stmt[]; end: number };
+/** A block's statements, where it ends, and whether reading stopped inside it (too-deep). */
+export interface BlockBody {
+  readonly stmts: Stmt[];
+  readonly end: number;
+  readonly cutOff: boolean;
+}
+
+export type BodyBuilder = (block: BlockCst, owner: Segment) => BlockBody;
 
 /** Blocks of later versions (LANGUAGE.md, "Out of version 1"). */
 const PLANNED_BLOCKS = ['residual', 'parallel', 'inception', 'concat', 'branch'];
@@ -41,7 +48,8 @@ function extras(ctx: Ctx, what: string, items: readonly Item[]): void {
   if (rest.length === 0) return;
   const s = itemStart(rest[0]!);
   const e = itemEnd(rest[rest.length - 1]!);
-  ctx.error('extra-argument', `${what}; remove ${q(ctx.slice(s, e))}`, s, e);
+  const shown = q(ctx.slice(s, e));
+  ctx.error('extra-argument', `${what}; remove ${shown}`, s, e, [ctx.fix(`remove ${shown}`, ctx.spaceBefore(s), e, '')]);
 }
 
 function labelNotAllowed(ctx: Ctx, seg: Segment): void {
@@ -163,9 +171,10 @@ function buildRepeat(ctx: Ctx, seg: Segment, body: BodyBuilder): Stmt[] {
     ]);
     return [];
   }
-  const { stmts, end } = body(seg.block, seg);
+  const { stmts, end, cutOff } = body(seg.block, seg);
   if (count === undefined) return stmts; // keep the body, so its own mistakes are still reported
-  return [{ kind: 'repeat', count, body: stmts, range: ctx.range(seg.start, end) }];
+  const repeat: RepeatStmt = { kind: 'repeat', count, body: stmts, range: ctx.range(seg.start, end) };
+  return [cutOff ? { ...repeat, truncated: true } : repeat];
 }
 
 function buildUnknown(ctx: Ctx, seg: Segment): Stmt[] {

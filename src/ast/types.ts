@@ -43,6 +43,11 @@ export interface RepeatStmt extends Node {
   readonly kind: 'repeat';
   readonly count: NumberLit;
   readonly body: readonly Stmt[];
+  /**
+   * Set when reading stopped inside the block (blocks nested too deep, `too-deep`): `body` holds
+   * only the statements read, the rest of the repeat is unknown.
+   */
+  readonly truncated?: true;
 }
 
 export type LayerKeyword =

@@ -26,20 +26,28 @@ export function checkProgram(program: Program, astDiagnostics: readonly Diagnost
   const sink = new DiagnosticSink(astDiagnostics);
   const expanded = expandLayers(program.statements, sink);
 
-  const firstNames = new Map<LayerStmt, string>();
-  for (const e of expanded) {
-    if (e.type === 'layer' && e.node === e.source.stmt && !firstNames.has(e.source.stmt)) {
-      firstNames.set(e.source.stmt, e.name);
+  // A statement's first name, for the few messages about statement order (built when one needs it).
+  let firstNames: Map<LayerStmt, string> | undefined;
+  const nameOf = (s: LayerStmt): string => {
+    if (firstNames === undefined) {
+      firstNames = new Map();
+      for (const e of expanded) {
+        if (e.type === 'layer' && e.node === e.source.stmt && !firstNames.has(e.source.stmt)) {
+          firstNames.set(e.source.stmt, e.name);
+        }
+      }
     }
-  }
-  const nameOf = (s: LayerStmt): string => firstNames.get(s) ?? s.label?.name ?? s.layer;
+    return firstNames.get(s) ?? s.label?.name ?? s.layer;
+  };
   const facts = checkProgramStatements(program, sink, nameOf);
 
   const walk = walkLayers(expanded, facts.input, facts.inputStmt, sink);
-  checkSequence(walk.layers, walk.output, sink);
-  checkLoss(facts.lossStmt, facts.loss, walk.layers, sink);
+  if (!sink.layersCut) {
+    checkSequence(walk.layers, walk.output, sink);
+    checkLoss(facts.lossStmt, facts.loss, walk.layers, sink);
+  }
 
-  const diagnostics = sortDiagnostics([...astDiagnostics, ...sink.diagnostics]);
+  const diagnostics = sortDiagnostics([...astDiagnostics, ...sink.diagnostics, ...sink.overflow()]);
   if (sink.hasErrors) return { program, diagnostics };
 
   // No error means every layer resolved and was shaped (each failure path reports an error).

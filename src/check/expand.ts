@@ -8,9 +8,12 @@
 //
 // The expansion is capped at MAX_EXPANDED_LAYERS: a repeat that would pass it is reported and
 // replaced by a barrier (shapes are unknown after it) followed by one copy of its body, so the
-// statements inside are still validated and named.
+// statements inside are still validated and named. A network whose layers pass it without a repeat
+// that does (written out one by one) gets `too-many-layers` at the first layer past the limit, and
+// the layers after that one are dropped.
 
-import type { LayerStmt, NumberLit, RepeatStmt, Stmt } from '../ast/types.js';
+import { INVALID_NAME, invalidNameMessage, isName } from '../ast/names.js';
+import type { LayerKeyword, LayerStmt, NumberLit, RepeatStmt, Stmt } from '../ast/types.js';
 import type { SourceRange } from '../diagnostics.js';
 import type { LayerSource } from '../layers/shapes.js';
 import { MAX_INT, readInt } from './numbers.js';
@@ -28,6 +31,13 @@ export interface ExpandedLayer {
   /** The label when there is one, else the keyword (where duplicate-name errors point). */
   readonly nameRange: SourceRange;
   readonly labeled: boolean;
+  /**
+   * True for the first expansion of `node` (every enclosing repeat in its first repetition), where
+   * its arguments are checked and its spec resolved; the later repetitions reuse that spec.
+   */
+  readonly first: boolean;
+  /** Inside a `repeat`: there may be later expansions of `node`. */
+  readonly inRepeat: boolean;
 }
 
 /** Shapes are unknown from here on (an unexpandable repeat). */
@@ -63,15 +73,16 @@ export function repeatHeadRange(r: RepeatStmt): SourceRange {
 
 export function expandLayers(statements: readonly Stmt[], sink: DiagnosticSink): Expanded[] {
   const out: Expanded[] = [];
-  const counters = new Map<string, number>();
-  const next = (kind: string): number => {
-    const n = (counters.get(kind) ?? 0) + 1;
-    counters.set(kind, n);
-    return n;
-  };
+  // per layer kind, how many layers of it so far
+  const counters: Partial<Record<LayerKeyword, number>> = {};
+  const next = (kind: LayerKeyword): number => (counters[kind] = (counters[kind] ?? 0) + 1);
 
-  const pushLayer = (s: LayerStmt, suffix: string): void => {
+  const pushLayer = (s: LayerStmt, suffix: string, inRepeat: boolean, first: boolean): void => {
     const labeled = s.label !== undefined;
+    // (only an AST from another tool can hold one: names reach the generated code)
+    if (first && labeled && !isName(s.label.name)) {
+      sink.error(INVALID_NAME, s.label.range, invalidNameMessage('the label', s.label.name));
+    }
     const n = next(s.layer);
     out.push({
       type: 'layer',
@@ -88,6 +99,8 @@ export function expandLayers(statements: readonly Stmt[], sink: DiagnosticSink):
       node: s,
       nameRange: s.label?.range ?? s.layerRange,
       labeled,
+      first,
+      inRepeat,
     });
     const act = s.activation;
     if (act !== undefined) {
@@ -98,26 +111,30 @@ export function expandLayers(statements: readonly Stmt[], sink: DiagnosticSink):
         node: act,
         nameRange: act.range,
         labeled: false,
+        first,
+        inRepeat,
       });
     }
   };
 
-  const walk = (stmts: readonly Stmt[], suffix: string, inRepeat: boolean): void => {
-    for (const s of stmts) {
-      if (s.kind === 'layer') pushLayer(s, suffix);
-      else if (s.kind === 'repeat') walkRepeat(s, suffix);
+  const walk = (stmts: readonly Stmt[], suffix: string, inRepeat: boolean, first: boolean): void => {
+    for (let i = 0; i < stmts.length; i++) {
+      const s = stmts[i]!;
+      if (s.kind === 'layer') pushLayer(s, suffix, inRepeat, first);
+      else if (s.kind === 'repeat') walkRepeat(s, suffix, first);
       else if (inRepeat) {
         sink.error('not-in-repeat', s.range, `\`${s.kind}\` cannot be inside \`repeat\``);
       }
     }
   };
 
-  const walkRepeat = (r: RepeatStmt, suffix: string): void => {
+  const walkRepeat = (r: RepeatStmt, suffix: string, first: boolean): void => {
     const count = readInt(r.count, 'the repeat count', 1, undefined, sink);
     const per = countLayers(r.body, MAX_EXPANDED_LAYERS);
     if (per === 0) {
-      sink.warning('empty-repeat', repeatHeadRange(r), `this repeat has no layers in it`);
-      walk(r.body, suffix, true);
+      // a repeat cut off by too-deep may have layers in the part of the file that was not read
+      if (r.truncated !== true) sink.warning('empty-repeat', repeatHeadRange(r), `this repeat has no layers in it`);
+      walk(r.body, suffix, true, first);
       return;
     }
     const done = out.length;
@@ -132,12 +149,25 @@ export function expandLayers(statements: readonly Stmt[], sink: DiagnosticSink):
     }
     if (count === undefined || done + count * per > MAX_EXPANDED_LAYERS) {
       out.push({ type: 'barrier', repeat: r });
-      walk(r.body, `${suffix}_1`, true);
+      walk(r.body, `${suffix}_1`, true, first);
       return;
     }
-    for (let i = 1; i <= count; i++) walk(r.body, `${suffix}_${i}`, true);
+    for (let i = 1; i <= count; i++) walk(r.body, `${suffix}_${i}`, true, first && i === 1);
   };
 
-  walk(statements, '', false);
+  walk(statements, '', false, true);
+  // Layers written out one by one count against the same limit as those a repeat expands to.
+  // The layers after it are not shaped (they would only cost time: there is an error already).
+  let layers = 0;
+  for (let i = 0; i < out.length; i++) {
+    const e = out[i]!;
+    if (e.type === 'layer' && ++layers > MAX_EXPANDED_LAYERS) {
+      sink.error('too-many-layers', e.source.keywordRange,
+        `${e.name}: a network may have at most ${formatInt(MAX_EXPANDED_LAYERS)} layers, and this is one more`);
+      out.length = i + 1;
+      sink.layersCut = true;
+      break;
+    }
+  }
   return out;
 }

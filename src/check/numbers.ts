@@ -24,6 +24,7 @@ export function readInt(
   name: string | undefined,
   sink: DiagnosticReporter,
 ): number | undefined {
+  if (lit.isInteger && lit.value >= min && lit.value <= MAX_INT) return lit.value;
   const who = name === undefined ? '' : `${name}: `;
   if (!lit.isInteger) {
     const fixes: Fix[] = [];
@@ -70,9 +71,8 @@ export function readSize2(
     );
     return undefined;
   }
-  const read = values.map((v) => readInt(v, what, min, name, sink));
-  const h = read[0];
-  const w = read.length === 2 ? read[1] : read[0];
+  const h = readInt(values[0]!, what, min, name, sink);
+  const w = values.length === 2 ? readInt(values[1]!, what, min, name, sink) : h;
   if (h === undefined || w === undefined) return undefined;
   return [h, w];
 }

@@ -1,5 +1,6 @@
 // The statements around the layers: `network`, `input`, `loss`, their number and their order.
 
+import { INVALID_NAME, invalidNameMessage, isName } from '../ast/names.js';
 import type { InputStmt, LayerStmt, LossStmt, NetworkStmt, Program, Stmt } from '../ast/types.js';
 import type { SourceRange } from '../diagnostics.js';
 import type { LossKind, Shape } from '../network.js';
@@ -118,6 +119,9 @@ export function checkProgramStatements(
     }
   });
 
+  if (network && !isName(network.name.name)) {
+    sink.error(INVALID_NAME, network.name.range, invalidNameMessage('the network name', network.name.name));
+  }
   if (!inputStmt && !sink.hasAstErrors) {
     sink.error(
       'missing-input',

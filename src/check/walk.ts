@@ -6,7 +6,7 @@
 import type { InputStmt } from '../ast/types.js';
 import type { SourceRange } from '../diagnostics.js';
 import { getShapeRule, type RuleContext, type ShapeRule } from '../layers/shapes.js';
-import { formatShape, shapeSize, type Layer, type LayerSpec, type ParamTensor, type Shape } from '../network.js';
+import { formatShape, type Layer, type LayerSpec, type ParamTensor, type Shape } from '../network.js';
 import type { Expanded, ExpandedLayer } from './expand.js';
 import type { DiagnosticSink } from './sink.js';
 import { formatInt, pointRange } from './text.js';
@@ -33,6 +33,7 @@ export function walkLayers(
   inputStmt: InputStmt | undefined,
   sink: DiagnosticSink,
 ): WalkResult {
+  // specs of statements inside `repeat`, for their later repetitions (see ExpandedLayer.first)
   const specs = new Map<object, LayerSpec | undefined>();
   const names = new Map<string, ExpandedLayer>();
   const walked: WalkedLayer[] = [];
@@ -40,7 +41,7 @@ export function walkLayers(
   // Where the data became a vector, for "spatial layer after a vector" messages.
   let vectorSince = input && input.length === 1 && inputStmt ? `the input on line ${inputStmt.range.start.line}` : '';
   let params = 0;
-  let acts = input ? shapeSize(input) : 0;
+  let acts = input ? elements(input) : 0;
   let paramsReported = false;
   let actsReported = false;
   if (input && inputStmt && acts > ELEMENT_LIMIT) {
@@ -59,11 +60,14 @@ export function walkLayers(
     }
     const rule = getShapeRule(item.source.keyword);
     const ctx: RuleContext = { name: item.name, source: item.source, sink };
-    if (!specs.has(item.node)) {
+    let spec: LayerSpec | undefined;
+    if (item.first) {
       checkArguments(item, rule, sink);
-      specs.set(item.node, rule.resolve(ctx));
+      spec = rule.resolve(ctx);
+      if (item.inRepeat) specs.set(item.node, spec);
+    } else {
+      spec = specs.get(item.node);
     }
-    const spec = specs.get(item.node);
     checkName(item, names, sink);
 
     if (spec === undefined || shape === undefined) {
@@ -82,11 +86,14 @@ export function walkLayers(
       walked.push({ item, spec });
       continue;
     }
-    const tensors: ParamTensor[] = outcome.params.map((p) => ({
-      name: `${item.name}.${p.name}`,
-      shape: p.shape,
-      size: shapeSize(p.shape),
-    }));
+    const tensors: ParamTensor[] = [];
+    let own = 0;
+    for (let i = 0; i < outcome.params.length; i++) {
+      const p = outcome.params[i]!;
+      const size = elements(p.shape);
+      tensors.push({ name: `${item.name}.${p.name}`, shape: p.shape, size });
+      own += size;
+    }
     const layer: Layer = {
       name: item.name,
       spec,
@@ -98,7 +105,6 @@ export function walkLayers(
     };
     walked.push({ item, spec, layer });
 
-    const own = tensors.reduce((n, t) => n + t.size, 0);
     params += own;
     if (!paramsReported && params > ELEMENT_LIMIT) {
       paramsReported = true;
@@ -109,7 +115,7 @@ export function walkLayers(
           `${formatInt(params)} in total, ${formatInt(own)} of them in ${item.name}`,
       );
     }
-    const outSize = shapeSize(outcome.output);
+    const outSize = elements(outcome.output);
     acts += outSize;
     if (!actsReported && acts > ELEMENT_LIMIT) {
       actsReported = true;
@@ -129,42 +135,54 @@ export function walkLayers(
   return { layers: walked, output: shape };
 }
 
-/** Missing, unexpected and repeated arguments, unless the AST builder already reported there. */
+/**
+ * Missing, unexpected and repeated arguments, unless the AST builder already reported there.
+ * Runs once per statement; allocates only when it has something to report.
+ */
 function checkArguments(item: ExpandedLayer, rule: ShapeRule, sink: DiagnosticSink): void {
   const { source, name } = item;
   const kw = source.keyword;
-  const quiet = (range: SourceRange): boolean => sink.astErrorIn(range);
-  const missing: string[] = [];
-  if (rule.args.count && !source.count) missing.push(rule.args.count);
-  if (rule.args.size && !source.size) missing.push(rule.args.size);
-  if (rule.args.rate && !rule.args.rate.optional && !source.rate) missing.push(rule.args.rate.what);
-  if (missing.length > 0 && !quiet(source.stmt.range)) {
+  const args = rule.args;
+  const missCount = args.count && !source.count;
+  const missSize = args.size && !source.size;
+  const missRate = args.rate && !args.rate.optional && !source.rate;
+  if ((missCount || missSize || missRate) && !sink.astErrorIn(source.stmt.range)) {
+    const missing: string[] = [];
+    if (missCount) missing.push(args.count!);
+    if (missSize) missing.push(args.size!);
+    if (missRate) missing.push(args.rate!.what);
     sink.error('missing-argument', source.keywordRange, `${name}: ${kw} needs ${missing.join(' and ')}`);
   }
-  const extra = [
-    !rule.args.count && source.count,
-    !rule.args.size && source.size,
-    !rule.args.rate && source.rate,
-  ];
-  for (const node of extra) {
-    if (node && !quiet(node.range)) {
-      sink.error('extra-argument', node.range, `${name}: ${kw} takes no argument here`);
-    }
-  }
-  const seen = new Set<string>();
-  for (const opt of source.options) {
-    if (quiet(opt.range)) continue;
+  if (!args.count && source.count) extraArgument(source.count.range, name, kw, sink);
+  if (!args.size && source.size) extraArgument(source.size.range, name, kw, sink);
+  if (!args.rate && source.rate) extraArgument(source.rate.range, name, kw, sink);
+  const options = source.options;
+  let seen: string[] | undefined;
+  for (let i = 0; i < options.length; i++) {
+    const opt = options[i]!;
+    if (sink.astErrorIn(opt.range)) continue;
     if (!rule.options.includes(opt.name)) {
       sink.error('option-not-allowed', opt.range, `${name}: ${kw} takes no \`${opt.name}\` option`);
-    } else if (seen.has(opt.name)) {
+    } else if (seen !== undefined && seen.includes(opt.name)) {
       sink.error('duplicate-option', opt.range, `${name}: \`${opt.name}\` is given twice`);
     }
-    seen.add(opt.name);
+    (seen ??= []).push(opt.name);
   }
   const act = source.stmt.activation;
-  if (item.node === source.stmt && act && !rule.trailingActivation && !quiet(act.range)) {
+  if (item.node === source.stmt && act && !rule.trailingActivation && !sink.astErrorIn(act.range)) {
     sink.error('option-not-allowed', act.range, `${name}: ${kw} takes no trailing activation; write it on its own line`);
   }
+}
+
+/** network.ts's shapeSize, in an indexed loop: no iterator to allocate before the JIT has run. */
+function elements(shape: readonly number[]): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
+  return n;
+}
+
+function extraArgument(range: SourceRange, name: string, kw: string, sink: DiagnosticSink): void {
+  if (!sink.astErrorIn(range)) sink.error('extra-argument', range, `${name}: ${kw} takes no argument here`);
 }
 
 function checkName(item: ExpandedLayer, names: Map<string, ExpandedLayer>, sink: DiagnosticSink): void {

@@ -21,7 +21,11 @@ export type OptionOf<N extends LayerOptionName> = LayerOption extends infer O
   : never;
 
 export function findOption<N extends LayerOptionName>(source: LayerSource, name: N): OptionOf<N> | undefined {
-  return source.options.find((o): o is OptionOf<N> => o.name === name);
+  const options = source.options;
+  for (let i = 0; i < options.length; i++) {
+    if (options[i]!.name === name) return options[i] as OptionOf<N>;
+  }
+  return undefined;
 }
 
 export function effective(kernel: number, dilation: number): number {
@@ -192,16 +196,16 @@ function fitFixes(
 
 function reportUneven(ctx: RuleContext, spec: WindowSpec, input: Size2, eff: Size2, span: Size2): void {
   const { stride, pad } = spec;
+  // rows (columns) of the real input never read: the remainder, less the padding it covers
+  const unreadH = ((span[0] - eff[0]) % stride[0]) - pad[0];
+  const unreadW = ((span[1] - eff[1]) % stride[1]) - pad[1];
+  if (unreadH <= 0 && unreadW <= 0) return;
   const strideOpt = findOption(ctx.source, 'stride');
   const range = strideOpt?.value.range ?? ctx.source.size?.range ?? ctx.source.keywordRange;
-  const axes = [0, 1].map((a) => {
-    const unread = ((span[a]! - eff[a]!) % stride[a]!) - pad[a]!;
-    const formula =
-      `(${input[a]} - ${eff[a]} + 2*${pad[a]})/${stride[a]} + 1 = ` +
-      formatDecimal((span[a]! - eff[a]!) / stride[a]! + 1);
-    return { unread, formula };
-  });
-  const [h, w] = axes as [(typeof axes)[number], (typeof axes)[number]];
+  const formula = (a: 0 | 1): string =>
+    `(${input[a]} - ${eff[a]} + 2*${pad[a]})/${stride[a]} + 1 = ` + formatDecimal((span[a] - eff[a]) / stride[a] + 1);
+  const h = { unread: unreadH, formula: formula(0) };
+  const w = { unread: unreadW, formula: formula(1) };
   if (h.unread > 0 && w.unread > 0 && h.formula === w.formula && h.unread === w.unread) {
     const n = h.unread;
     ctx.sink.warning(
@@ -216,7 +220,7 @@ function reportUneven(ctx: RuleContext, spec: WindowSpec, input: Size2, eff: Siz
     ['row', 'rows'],
     ['column', 'columns'],
   ] as const;
-  axes.forEach((axis, a) => {
+  [h, w].forEach((axis, a) => {
     if (axis.unread <= 0) return;
     const n = axis.unread;
     ctx.sink.warning(

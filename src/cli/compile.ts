@@ -1,17 +1,18 @@
 // `cnnc compile FILE [-o OUT] [--unroll none|auto|max] [--dtype f32|f64]`: one TypeScript module.
 // OUT defaults to FILE with a .ts extension. The module is written to a temporary file beside OUT
-// and renamed over it, so OUT is either the old file or the whole new one; on any failure the
-// temporary file is removed. A model with errors writes nothing: its diagnostics go to stderr as
-// `cnnc check` renders them, exit 1. Writing over the input itself is refused (exit 2).
+// and renamed over it (files.ts), so OUT is either the old file or the whole new one; on any
+// failure or interruption the temporary file is removed. A model with errors writes nothing: its
+// diagnostics go to stderr as `cnnc check` renders them, exit 1. Writing over the input itself (by
+// any path or link to it) is refused (exit 2). Nothing but OUT (and, for a moment, the temporary
+// file beside it) is ever written.
 // On success: warnings (if any) on stderr, one line on stdout: path, parameters, bytes.
 
-import { randomBytes } from 'node:crypto';
-import { rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { compileSource } from '../compile.js';
 import { parseArgs, type OptionSpec } from './args.js';
 import { CliError, EXIT } from './errors.js';
-import { readSourceFile } from './files.js';
+import { readSourceFile, writeFileAtomic } from './files.js';
 import type { CliIo } from './io.js';
 import { countDiagnostics, countLine, renderDiagnostics } from './render.js';
 
@@ -49,28 +50,18 @@ async function sameFile(a: string, b: string): Promise<boolean> {
   }
 }
 
-const WRITE_ERRORS: Record<string, string> = {
-  ENOENT: 'no such directory',
-  ENOTDIR: 'a parent is not a directory',
-  EISDIR: 'is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-};
-
-/** Writes `text` to `path` through a temporary file in the same directory and a rename. */
+/** Writes `text` to `path` through a temporary file in the same directory and a rename (files.ts). */
 export async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text, { flag: 'wx' });
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    const reason = WRITE_ERRORS[code] ?? (err instanceof Error ? err.message.split('\n')[0] : String(err));
-    throw new CliError(`cannot write ${path}: ${reason}`);
-  }
+  await writeFileAtomic(path, text);
+}
+
+/**
+ * The source file as the module's header comment names it: a path may hold a line break or
+ * U+2028 (a line terminator in JavaScript), which would end the comment and turn the rest of the
+ * name into code. Those and the other control characters are written as \uXXXX escapes.
+ */
+export function headerName(file: string): string {
+  return file.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -89,7 +80,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const dtype = (parsed.options.get('dtype') as 'f32' | 'f64' | undefined) ?? 'f32';
 
   const text = await readSourceFile(file);
-  const result = await compileSource(text, file, { unroll, dtype });
+  const result = await compileSource(text, file, { unroll, dtype, sourceName: headerName(file) });
   const opts = { color: io.stderr.color };
   if (result.code === undefined || result.network === undefined) {
     io.stderr.write(renderDiagnostics(result.diagnostics, file, text, opts));

@@ -5,13 +5,10 @@
 // would change; 2 when a file cannot be read or written, or for bad usage (the other files are
 // still handled).
 
-import { randomBytes } from 'node:crypto';
-import { chmod, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { formatCnn, isFormatError } from '../fmt/index.js';
 import { parseArgs } from './args.js';
 import { CliError, EXIT, errorLine, type ExitCode } from './errors.js';
-import { readSourceFile } from './files.js';
+import { readSource, writeFileAtomic } from './files.js';
 import type { CliIo } from './io.js';
 import { countDiagnostics, countLine, renderDiagnostics } from './render.js';
 
@@ -40,8 +37,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   let exit: ExitCode = EXIT.ok;
   for (const file of parsed.positionals) {
     let text: string;
+    let bom: boolean;
     try {
-      text = await readSourceFile(file);
+      ({ text, bom } = await readSource(file));
     } catch (err) {
       if (!(err instanceof CliError)) throw err;
       io.stderr.write(errorLine(err.message));
@@ -63,9 +61,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       continue;
     }
     try {
-      await writeAtomically(file, result.text);
+      // a byte-order mark is not part of the text, but it is part of the file: keep it
+      await writeFileAtomic(file, bom ? `\ufeff${result.text}` : result.text, { followLinks: true, keepMode: true });
     } catch (err) {
-      io.stderr.write(errorLine(`cannot write ${file}: ${(err as Error).message.split('\n')[0]}`));
+      if (!(err instanceof CliError)) throw err;
+      io.stderr.write(errorLine(err.message));
       exit = worse(exit, EXIT.usage);
     }
   }
@@ -73,20 +73,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 }
 
 /**
- * Replaces the file's contents in one step: a temporary file beside the real one (same directory,
- * so same file system), its mode copied, then renamed over it. A reader sees the old or the new
- * text, never half of it. A symbolic link is followed, so the link itself stays a link.
+ * Replaces the file's contents in one step (files.ts): a temporary file beside the real one, its
+ * mode copied, flushed, then renamed over it. A reader sees the old or the new text, never half of
+ * it. A symbolic link is followed, so the link itself stays a link. Throws CliError.
  */
 export async function writeAtomically(path: string, text: string): Promise<void> {
-  const target = await realpath(path);
-  const mode = (await stat(target)).mode & 0o7777;
-  const tmp = join(dirname(target), `.${basename(target)}.cnnc-fmt-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text, { encoding: 'utf8', flag: 'wx', mode });
-    await chmod(tmp, mode);
-    await rename(tmp, target);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  await writeFileAtomic(path, text, { followLinks: true, keepMode: true });
 }

@@ -25,13 +25,34 @@ function severityStyle(severity: Severity): ('red' | 'yellow' | 'bold')[] {
   return ['bold'];
 }
 
-/** [start, end) of the line holding `offset`, without its terminator. */
-function lineBounds(source: string, offset: number): [number, number] {
-  let start = Math.min(Math.max(offset, 0), source.length);
+/**
+ * Start of the line holding `offset`: from the diagnostic's column when the text agrees (a line
+ * break, or the start of the text, just before it), else by scanning back. Trusting the column
+ * keeps each excerpt's cost independent of the length of its line.
+ */
+function lineStartOf(source: string, offset: number, column: number): number {
+  const guess = offset - (column - 1);
+  if (Number.isInteger(guess) && guess >= 0 && guess <= offset) {
+    const before = source[guess - 1];
+    if (guess === 0 || before === '\n' || before === '\r') return guess;
+  }
+  let start = offset;
   while (start > 0 && source[start - 1] !== '\n' && source[start - 1] !== '\r') start--;
-  let end = start;
-  while (end < source.length && source[end] !== '\n' && source[end] !== '\r') end++;
-  return [start, end];
+  return start;
+}
+
+/** Longest piece of a line shown in an excerpt; of a longer line, a window around the range. */
+const MAX_SHOWN = 160;
+/** How much of a long line is shown before the range. */
+const BEFORE = 40;
+
+/** Longest message or fix title printed (a message may quote a million-digit number). */
+const MAX_MESSAGE = 500;
+
+/** Control characters and line separators in a message (the file's text) would reach the terminal. */
+function printable(text: string): string {
+  const cut = text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}\u2026` : text;
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\ufffd');
 }
 
 /** Terminal columns of a code point: 2 for wide East Asian characters and astral ones (mostly
@@ -82,30 +103,47 @@ function displayLine(text: string): { shown: string; columns: number[] } {
 /** The header line: `file:line:col: error: message [code]`. */
 export function renderHeader(d: Diagnostic, file: string, opts: RenderOptions): string {
   const where = `${file}:${d.range.start.line}:${d.range.start.column}:`;
-  return `${paint(where, opts.color, 'bold')} ${paint(`${d.severity}:`, opts.color, ...severityStyle(d.severity))} ${paint(d.message, opts.color, 'bold')} [${d.code}]`;
+  return `${paint(where, opts.color, 'bold')} ${paint(`${d.severity}:`, opts.color, ...severityStyle(d.severity))} ${paint(printable(d.message), opts.color, 'bold')} [${d.code}]`;
 }
 
 /** The source excerpt: the first line of the range, underlined from its start to its end (or to
- * the end of the line, for a range that spans lines). */
+ * the end of the line, for a range that spans lines). A line longer than MAX_SHOWN is shown as a
+ * window around the range, with `…` where it is cut. */
 export function renderExcerpt(range: SourceRange, severity: Severity, source: string, opts: RenderOptions): string[] {
   const startOffset = Math.min(Math.max(range.start.offset, 0), source.length);
-  const [lineStart, lineEnd] = lineBounds(source, startOffset);
-  const { shown, columns } = displayLine(source.slice(lineStart, lineEnd));
-  const from = startOffset - lineStart;
-  const to = Math.min(Math.max(range.end.offset, startOffset), lineEnd) - lineStart;
-  const startCol = columns[from]!;
-  const width = Math.max(1, columns[to]! - startCol);
+  const lineStart = lineStartOf(source, startOffset, range.start.column);
+  const isBreak = (i: number): boolean => source[i] === '\n' || source[i] === '\r';
+  /** the end of the line, or of the MAX_SHOWN characters from `a`, whichever comes first */
+  const endFrom = (a: number): number => {
+    let e = a;
+    while (e < source.length && e < a + MAX_SHOWN && !isBreak(e)) e++;
+    return e;
+  };
+  let from = lineStart;
+  let lineEnd = endFrom(from);
+  const long = lineEnd === from + MAX_SHOWN && lineEnd < source.length && !isBreak(lineEnd);
+  if (long && startOffset - lineStart > MAX_SHOWN - BEFORE) {
+    from = startOffset - BEFORE;
+    lineEnd = endFrom(from);
+  }
+  const cutEnd = lineEnd === from + MAX_SHOWN && lineEnd < source.length && !isBreak(lineEnd);
+  const lead = from > lineStart ? '\u2026' : '';
+  const { shown, columns } = displayLine(source.slice(from, lineEnd));
+  const at = startOffset - from;
+  const to = Math.min(Math.max(range.end.offset, startOffset), lineEnd) - from;
+  const startCol = columns[at]! + lead.length;
+  const width = Math.max(1, columns[to]! - columns[at]!);
   const number = String(range.start.line);
   const gutter = ' '.repeat(number.length);
   const marker = paint(`^${'~'.repeat(width - 1)}`, opts.color, ...severityStyle(severity));
   return [
-    `${paint(` ${number} |`, opts.color, 'bold')} ${shown}`.trimEnd(),
+    `${paint(` ${number} |`, opts.color, 'bold')} ${lead}${shown}${cutEnd ? '\u2026' : ''}`.trimEnd(),
     `${paint(` ${gutter} |`, opts.color, 'bold')} ${' '.repeat(startCol)}${marker}`,
   ];
 }
 
 function renderFix(fix: Fix, gutter: string, opts: RenderOptions): string {
-  return ` ${gutter} ${paint('= help:', opts.color, 'bold')} ${fix.title}`;
+  return ` ${gutter} ${paint('= help:', opts.color, 'bold')} ${printable(fix.title)}`;
 }
 
 /** One diagnostic: header, excerpt, one `= help:` line per fix. No trailing newline. */

@@ -55,7 +55,7 @@ export function emitWorkspace(w: Writer, net: LoweredNet, ctx: EmitContext): voi
       w.writeLine(`/** ${b.doc}, ${b.perSample}${b.batched ? ' per sample' : ''} */`);
       w.writeLine(`readonly ${b.name}: ${b.int32 ? 'Int32Array' : ctx.float};`);
     }
-    w.writeLine('/** dL/dinput after backward() or lossAndGrad(): what backward returns (a view of a gradient buffer) */');
+    w.writeLine('/** dL/dinput after backward() (lossAndGrad does not compute it): what backward returns, a view of a gradient buffer */');
     w.writeLine(`readonly dInput: ${ctx.float};`);
     w.writeLine('/** the dropout masks in layer order (the m* fields above): 0 or 1/(1 - rate) per element */');
     w.writeLine(`readonly dropoutMasks: readonly ${ctx.float}[];`);
@@ -164,7 +164,10 @@ export function emitApi(w: Writer, net: LoweredNet, ctx: EmitContext): void {
   doc(w, ['Every step backward, last to first, from the output gradient buffer.']);
   w.write(`function runBackward(p: ${F}, ws: Workspace, grad: ${F}): void`).block(() => {
     if (steps.length === 0) w.writeLine('void p, ws, grad;');
-    for (const s of [...steps].reverse()) w.writeLine(`${s.backwardFn}(p, ws, grad);`);
+    for (const s of [...steps].reverse()) {
+      w.writeLine(`${s.backwardFn}(p, ws, grad);`);
+      if (s.inputGradFn) w.writeLine(`${s.inputGradFn}(p, ws, grad);`);
+    }
   });
   w.blankLine();
   emitChecks(w);
@@ -185,7 +188,7 @@ export function emitApi(w: Writer, net: LoweredNet, ctx: EmitContext): void {
   w.blankLine();
   doc(w, [
     'Backward pass after forward(..., training=true) on the same workspace. Writes dL/dparams into grad',
-    '(overwritten, not accumulated) and returns dL/dinput (workspace-owned).',
+    '(overwritten, not accumulated) and returns dL/dinput (workspace-owned, also ws.dInput).',
   ]);
   w.write(`export function backward(params: ${F}, ws: Workspace, dOutput: ${F}, grad: ${F}): ${F}`).block(() => {
     w.writeLine("checkWorkspace('backward', ws);");
@@ -202,7 +205,8 @@ export function emitApi(w: Writer, net: LoweredNet, ctx: EmitContext): void {
   w.blankLine();
   doc(w, [
     `Training-mode forward, the ${net.loss} loss (mean over the batch) and the backward pass into grad.`,
-    'target: one row per sample.',
+    'target: one row per sample. Like a PyTorch input that does not require grad, the input gets no',
+    'gradient here (ws.dInput is left as it was): call forward and backward for dL/dinput.',
   ]);
   w.write(`export function lossAndGrad(params: ${F}, input: ${F}, target: ${F}, grad: ${F}, ws: Workspace): number`).block(() => {
     w.writeLine("checkWorkspace('lossAndGrad', ws);");
@@ -214,12 +218,18 @@ export function emitApi(w: Writer, net: LoweredNet, ctx: EmitContext): void {
     w.writeLine('runForward(params, ws, true);');
     w.writeLine(`const loss = ${lossFn}(ws, target);`);
     const from = lossBackwardFrom(net);
-    if (from === net.steps.length) {
-      w.writeLine('runBackward(params, ws, grad);');
-    } else {
-      w.writeLine('// softmax + cross-entropy gave the gradient at the logits: the steps before softmax');
-      for (const s of net.steps.slice(0, from).reverse()) if (s.backwardFn) w.writeLine(`${s.backwardFn}(params, ws, grad);`);
+    if (from < net.steps.length) w.writeLine('// softmax + cross-entropy gave the gradient at the logits: the steps before softmax');
+    // Like PyTorch, whose inputs do not require grad: nothing below the first layer with
+    // parameters, and not that layer's input gradient.
+    const first = net.steps.findIndex((s) => s.weight !== undefined);
+    if (first < 0) w.writeLine('void grad; // no parameters: nothing to differentiate');
+    const run = first < 0 ? [] : net.steps.slice(first, from).reverse();
+    for (const s of run) {
+      if (!s.backwardFn) continue;
+      w.writeLine(`${s.backwardFn}(params, ws, grad);`);
+      if (s.inputGradFn && s.index !== first) w.writeLine(`${s.inputGradFn}(params, ws, grad);`);
     }
+    if (first >= 0) w.writeLine(`// (not ${net.steps[first]!.layer.name}'s input gradient: lossAndGrad does not compute dL/dinput)`);
     w.writeLine('return loss;');
   });
 }

@@ -55,7 +55,8 @@ export function emitHeader(w: Writer, net: LoweredNet, options: EmitOptions): vo
       let fns = '';
       if (i === 0) {
         fns = step.forwardFn
-          ? `${step.forwardFn} ${kb(step.estimate.forward)}, ${step.backwardFn} ${kb(step.estimate.backward)}`
+          ? `${step.forwardFn} ${kb(step.estimate.forward)}, ${step.backwardFn} ${kb(step.estimate.backward)}` +
+            (step.inputGradFn ? `, ${step.inputGradFn} ${kb(step.estimate.inputGrad ?? 0)}` : '')
           : '(a view: no code)';
       } else {
         fns = `fused into ${step.layer.name}`;

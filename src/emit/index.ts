@@ -53,6 +53,12 @@ export function emitModule(lowered: LoweredNet, options: EmitOptions): string {
     w.blankLine();
     emitter.backward(w, step, ctx);
     internal.push(step.forwardFn, step.backwardFn);
+    if (step.inputGradFn) {
+      if (!emitter.inputGrad) throw new Error(`emitModule: the ${step.kind} emitter has no input gradient`);
+      w.blankLine();
+      emitter.inputGrad(w, step, ctx);
+      internal.push(step.inputGradFn);
+    }
   }
   w.blankLine();
   w.writeLine('// ---- drivers and the public API ----');

@@ -84,6 +84,11 @@ export function backwardSignature(step: LoweredStep, ctx: EmitContext, uses: { p
   return `function ${step.backwardFn!}(${p}: ${ctx.float}, ws: Workspace, ${g}: ${ctx.float}): void`;
 }
 
+/** The input-gradient half of a conv or dense backward: the backward signature, its own name. */
+export function inputGradSignature(step: LoweredStep, ctx: EmitContext): string {
+  return `function ${step.inputGradFn!}(p: ${ctx.float}, ws: Workspace, _grad: ${ctx.float}): void`;
+}
+
 /** `const a = ws.a0, b = ws.a1, n = ws.batch;` from [local, field] pairs. */
 export function bindWorkspace(w: Writer, fields: readonly (readonly [string, string])[], batch = true): void {
   const parts = fields.map(([local, field]) => `${local} = ws.${field}`);

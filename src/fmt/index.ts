@@ -14,8 +14,9 @@
 // - every line ends with the file's first line break (`\r\n` stays `\r\n`, else `\n`), the last
 //   line too, and no line has trailing spaces. An empty file stays empty.
 
-import type { IToken } from 'chevrotain';
-import { parseCnn, tokenMatcher, tokenTypes } from '../../grammar/index.js';
+import type { ILexingResult, IToken } from 'chevrotain';
+import { tokenMatcher, tokenTypes } from '../../grammar/index.js';
+import { cnnLexer } from '../../grammar/lexer.js';
 import { buildAst } from '../ast/index.js';
 import type { Diagnostic } from '../diagnostics.js';
 
@@ -56,19 +57,45 @@ const COMMENT_GAP = 2;
 
 export function formatCnn(text: string): FormatResult {
   const source = typeof text === 'string' ? text : String(text);
-  const errors = buildAst(source, '<fmt>').diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) {
-    const n = errors.length;
-    return { error: `not formatted: ${n} syntax ${n === 1 ? 'error' : 'errors'}`, diagnostics: errors };
-  }
-  const parsed = parseCnn(source);
-  const lines = splitLines(parsed.tokens, parsed.comments);
+  const errors = syntaxErrors(source);
+  return errors.length > 0 ? notFormatted(errors) : layout(source, cnnLexer.tokenize(source));
+}
+
+/**
+ * formatCnn for a text already known to have no syntax errors: the language server knows it from
+ * its analysis, and so skips formatCnn's own parse (the layout needs only the lexer's tokens).
+ * Should the lexer reject a character all the same, the text is left alone, as formatCnn would.
+ */
+export function layoutCnn(text: string): FormatResult {
+  const source = typeof text === 'string' ? text : String(text);
+  const lexed = cnnLexer.tokenize(source);
+  return lexed.errors.length > 0 ? notFormatted(syntaxErrors(source)) : layout(source, lexed);
+}
+
+function syntaxErrors(source: string): Diagnostic[] {
+  return buildAst(source, '<fmt>').diagnostics.filter((d) => d.severity === 'error');
+}
+
+function notFormatted(errors: readonly Diagnostic[]): FormatError {
+  const n = errors.length;
+  return { error: `not formatted: ${n} syntax ${n === 1 ? 'error' : 'errors'}`, diagnostics: errors };
+}
+
+function layout(source: string, lexed: ILexingResult): FormatOk {
+  const lines = splitLines(lexed.tokens, lexed.groups['comments'] ?? []);
   classify(lines);
   alignLabels(lines);
   const rendered = render(lines);
-  const eol = parsed.tokens.find((t) => tokenMatcher(t, tokenTypes.Newline) && t.image !== '')?.image === '\r\n' ? '\r\n' : '\n';
+  const eol = lexed.tokens.find((t) => tokenMatcher(t, tokenTypes.Newline))?.image === '\r\n' ? '\r\n' : '\n';
   const out = rendered.length === 0 ? '' : rendered.join(eol) + eol;
   return { text: out, changed: out !== source };
+}
+
+/** The largest of `f` over `items`, at least 0 (no spread: a 100,000-line run would overflow the stack). */
+function maxOf<T>(items: readonly T[], f: (item: T) => number): number {
+  let m = 0;
+  for (const item of items) m = Math.max(m, f(item));
+  return m;
 }
 
 /** Physical lines: the tokens and the comment of each, in order. */
@@ -87,8 +114,7 @@ function splitLines(tokens: readonly IToken[], comments: readonly IToken[]): Lin
       cur.tokens.push(tok);
     }
   }
-  // A comment after the zero-width final Newline cannot happen (the lexer gives one before it),
-  // but keep any that is left rather than lose it.
+  // The last line when the text does not end with a line break (a comment after every token).
   while (ci < comments.length) cur.comment = comments[ci++]!.image.trimEnd();
   if (cur.tokens.length > 0 || cur.comment !== undefined) lines.push(cur);
   return lines;
@@ -137,7 +163,7 @@ function classify(lines: Line[]): void {
 function alignLabels(lines: Line[]): void {
   let run: Line[] = [];
   const flush = (): void => {
-    const width = Math.max(0, ...run.map((l) => l.label?.length ?? 0));
+    const width = maxOf(run, (l) => l.label?.length ?? 0);
     if (width > 0) {
       for (const l of run) l.code = `${(l.label ?? '').padEnd(width)} ${l.code}`;
     }
@@ -161,7 +187,7 @@ function render(lines: readonly Line[]): string[] {
   let paragraph: Line[] = [];
   const flush = (): void => {
     const withComment = paragraph.filter((l) => l.comment !== undefined && l.code !== '');
-    const column = Math.max(0, ...withComment.map((l) => l.depth * INDENT.length + l.code.length)) + COMMENT_GAP;
+    const column = maxOf(withComment, (l) => l.depth * INDENT.length + l.code.length) + COMMENT_GAP;
     for (const l of paragraph) {
       const code = INDENT.repeat(l.depth) + l.code;
       if (l.comment === undefined) out.push(code);

@@ -3,6 +3,8 @@
 //   <fn>_fwd(p, ws, training)   reads step.x, writes step.y
 //   <fn>_bwd(p, ws, grad)       reads step.dy (and what forward kept), writes step.dx and the
 //                               step's slices of grad (overwritten, not accumulated)
+// conv and dense split their backward in two: <fn>_bwd writes only the parameter gradients (and
+// the fused activation's dz, in place), <fn>_bwd_dx(p, ws, grad) then writes step.dx.
 // The emitter (src/emit/) reaches them only through `getEmitter`.
 
 import type { LayerKind } from '../network.js';
@@ -19,6 +21,8 @@ import { softmaxEmitter } from './softmax/emit.js';
 export interface StepEmitter {
   forward(w: Writer, step: LoweredStep, ctx: EmitContext): void;
   backward(w: Writer, step: LoweredStep, ctx: EmitContext): void;
+  /** the input gradient, for steps with `inputGradFn` */
+  inputGrad?(w: Writer, step: LoweredStep, ctx: EmitContext): void;
 }
 
 const emitters: { readonly [K in LayerKind]: StepEmitter } = {

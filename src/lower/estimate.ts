@@ -1,113 +1,116 @@
 // Size model of the emitted functions, in bytes of V8 bytecode. It counts what the emitters unroll
-// (window taps x accumulators, per block and per class) and adds a fixed amount per loop nest.
-// The per-item costs are measured on V8 12 (Node 20) with `--print-bytecode` on emitted modules,
-// rounded up: a function the model says is under the limit is under it (test/emit/size.test.ts
-// checks the model against the real bytecode length). Large functions use wide operands (feedback
-// slot indices above 255), which is why the per-item costs are above those of small functions.
+// (loads, multiply-adds, stores per pass, per block) and adds a fixed amount per loop nest. The
+// per-item costs were measured on V8 11 (Node 20) with `--print-bytecode` on emitted modules and
+// rounded up, wide operands included (feedback slot indices above 255 in large functions): a
+// function the model says is under the limit is under it (test/emit/size.test.ts checks the model
+// against the real bytecode length of every function of the examples).
 
-import { gatherInPlace, isEmpty } from './geometry.js';
-import type { ConvPlan, DensePlan, GatherGeometry, PoolPlan, TapClass, WindowGeometry } from './types.js';
+import type { CorrBlock, DensePlan, PadGeometry, PoolPlan, WeightGradBlock, WindowGeometry } from './types.js';
 
 /** V8 does not optimise a function whose bytecode is longer (--max-optimized-bytecode-size). */
 export const TURBOFAN_LIMIT = 61440;
 
-const LOAD = 26; // v = x[xi + 123];
-const MAC = 32; // s0 += v * p[wc + 45];
-const MAC_REG = 21; // a0_3 += e0 * v;
-const CHECK = 17; // if (r0 && q1) { ... } around a tap; a row or column flag
-const STORE = 30; // y[yr + ox + 784] = s0 (with an activation: a little more)
+const LOAD = 28; // const v5 = x[si + 5];   e3 = dz[er + 3]
+const MAC = 25; // s0 += v3 * t;
+const WLOAD = 26; // t = p[wo + 26];
+const STORE = 34; // y[dr + ox + 784] = s0 < 0 ? 0 : s0;
+const RMW = 55; // s[tc + 123] += e * p[wc + 4];
 const LOOP = 50; // one loop header with its index arithmetic
-const CLASS = 520; // one class of the input-gradient gather: its loops, accumulators, stores
-const FN = 120; // prologue: workspace fields, batch loop, offsets
-const GENERIC_NEST = 520; // a checked loop nest over a rectangle table (conv forward, pooling)
-const GENERIC_GATHER = 700; // the plain input-gradient nest (divisibility tests)
-const GENERIC_WEIGHT = 560; // the checked weight-gradient nest
+const FN = 140; // prologue: workspace fields, batch loop, offsets
+const PAD = 4 * LOOP + 60; // a zero-padded copy of one sample
 const ELEMENTWISE = 160; // a fused activation's backward loop, a bias gradient loop
+const GENERIC_NEST = 520; // a checked loop nest (pooling border, plain loops)
 
-/** Number of channel blocks of size `size` out of `total`: full ones in a loop plus a remainder. */
-function blocks(total: number, size: number): { full: number; rem: number } {
-  const full = Math.floor(total / size) * size;
-  return { full: full > 0 ? size : 0, rem: total - full };
+/**
+ * Ignition addresses registers (locals) with one-byte operands up to about 250 of them; beyond,
+ * every instruction touching one takes a wide prefix, so a body with that many locals costs more.
+ */
+function wide(locals: number, bytes: number): number {
+  return locals > 200 ? Math.ceil(bytes * 1.7) : bytes;
 }
 
+/** Blocks of `size` out of `total`: the full ones (one loop body) and the remainder. */
 function blockSum(total: number, size: number, body: (count: number) => number): number {
-  const { full, rem } = blocks(total, size);
-  return (full > 0 ? body(full) : 0) + (rem > 0 ? body(rem) : 0);
+  const full = Math.floor(total / size) * size;
+  return (full > 0 ? body(size) : 0) + (full < total ? body(total - full) : 0);
 }
 
-export function convForwardSize(g: WindowGeometry, part: ConvPlan['forward'], hasEdges: boolean): number {
-  if (part.generic || isEmpty(g.inner)) return FN + GENERIC_NEST;
-  const kk = g.kh * g.kw;
-  const channels = part.unrollChannels || g.c === 1 ? g.c : 1;
-  const pb = part.pb;
-  const tap = (count: number, pixels: number): number =>
-    pixels * LOAD + count * (pixels === 1 ? MAC : LOAD + pixels * MAC_REG);
-  const position = (count: number, pixels: number): number =>
-    LOOP + count * pixels * (STORE + 8) + channels * kk * tap(count, pixels) + (channels > 1 ? 0 : LOOP);
-  // pb > 1: the blocked loop plus one single position for an odd remainder
-  const body = (count: number): number => 2 * LOOP + position(count, pb) + (pb > 1 ? position(count, 1) : 0);
-  return FN + blockSum(g.f, part.fb, body) + (hasEdges ? GENERIC_NEST : 0);
+/** Distinct inputs one kernel row loads for `pixels` positions (corr.ts rowOffsets). */
+function rowLoads(pixels: number, kw: number, sw: number, dw: number): number {
+  const set = new Set<number>();
+  for (let q = 0; q < pixels; q++) for (let v = 0; v < kw; v++) set.add(q * sw + v * dw);
+  return set.size;
 }
 
-export function convWeightGradSize(g: WindowGeometry, part: ConvPlan['weightGrad']): number {
-  if (part.generic) return GENERIC_WEIGHT;
-  const kk = g.kh * g.kw;
-  const mixed = g.edges.length > 0;
-  const unchecked = (count: number): number => LOOP + count * LOAD + kk * (LOAD + count * MAC_REG);
-  const checked = (count: number): number => LOOP + count * LOAD + g.kw * 2 * CHECK + kk * (CHECK + LOAD + count * MAC_REG);
-  const body = (count: number): number =>
-    4 * LOOP +
-    count * kk * (STORE + 6) + // accumulator init and the final stores
-    (isEmpty(g.inner) ? g.kh * 2 * CHECK + checked(count) : mixed ? g.kh * 2 * CHECK + 2 * checked(count) + unchecked(count) : unchecked(count));
-  return blockSum(g.f, part.fbw, body);
+export interface CorrShape {
+  readonly reduce: number;
+  readonly outputs: number;
+  readonly ow: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly sw: number;
+  readonly dw: number;
 }
 
-function classSize(cl: TapClass, count: number): number {
-  if (cl.taps.length === 0) return 3 * LOOP + count * STORE;
-  return CLASS + count * (STORE + 6) + cl.taps.length * (LOAD + count * MAC);
+/** One correlation (corr.ts): output-channel blocks x (full position passes + the remainder). */
+export function corrSize(s: CorrShape, block: CorrBlock): number {
+  if (block.unroll === 'none') return GENERIC_NEST;
+  const rows = block.unroll === 'window' ? s.kh : 1;
+  const pass = (count: number, pixels: number): number =>
+    wide(
+      count * pixels + rowLoads(pixels, s.kw, s.sw, s.dw),
+      2 * LOOP +
+        count * pixels * (STORE + 8) +
+        (LOOP + rows * (rowLoads(pixels, s.kw, s.sw, s.dw) * LOAD + s.kw * count * (WLOAD + pixels * MAC))),
+    );
+  const perBlock = (count: number): number =>
+    2 * LOOP + count * LOAD + blockSum(s.ow, Math.min(block.pb, s.ow), (pixels) => pass(count, pixels));
+  return blockSum(s.outputs, block.fb, perBlock);
 }
 
-export function convInputGradSize(g: WindowGeometry, gather: GatherGeometry, part: ConvPlan['inputGrad']): number {
-  const copy = gatherInPlace(gather) ? 0 : 3 * LOOP + 2 * LOAD;
-  if (part.generic) return LOOP + copy + GENERIC_GATHER;
-  const body = (count: number): number => LOOP + gather.classes.reduce((s, cl) => s + classSize(cl, count), 0);
-  return LOOP + copy + blockSum(g.c, part.cb, body);
+export function padCopySize(pad: PadGeometry | undefined): number {
+  return pad === undefined ? 0 : PAD;
 }
 
-export function convInputScatterSize(g: WindowGeometry, part: ConvPlan['inputGrad']): number {
-  if (part.generic) return 2 * LOOP + GENERIC_GATHER + g.kh * 2 * CHECK;
-  const kk = g.kh * g.kw;
-  const position = (count: number, checked: boolean): number =>
-    2 * LOOP + count * kk * (6 + MAC + STORE + LOAD + (checked ? CHECK : 0)) + (checked ? g.kw * 2 * CHECK : 0);
-  const mixed = g.edges.length > 0;
-  const body = (count: number): number =>
-    2 * LOOP +
-    (isEmpty(g.inner)
-      ? g.kh * 2 * CHECK + position(count, true)
-      : mixed
-        ? g.kh * 2 * CHECK + 2 * position(count, true) + position(count, false)
-        : position(count, false));
-  return 2 * LOOP + blockSum(g.c, part.cb, body);
+export function convForwardSize(g: WindowGeometry, block: CorrBlock, pad: PadGeometry | undefined): number {
+  return FN + padCopySize(pad) + corrSize({ reduce: g.c, outputs: g.f, ow: g.ow, kh: g.kh, kw: g.kw, sw: g.sw, dw: g.dw }, block);
 }
 
-export function convBackwardSize(plan: Omit<ConvPlan, 'kind'>, fused: boolean, bias: boolean): number {
-  const g = plan.geom;
-  return (
-    FN +
-    (fused ? ELEMENTWISE : 0) +
-    (bias ? ELEMENTWISE : 0) +
-    convWeightGradSize(g, plan.weightGrad) +
-    (plan.inputGradMethod === 'gather'
-      ? convInputGradSize(g, plan.gather, plan.inputGrad)
-      : convInputScatterSize(g, plan.inputGrad))
-  );
+export function convWeightGradSize(g: WindowGeometry, wg: WeightGradBlock): number {
+  if (wg.unroll === 'none') return GENERIC_NEST;
+  if (wg.unroll === 'sparse') {
+    const perRows = (rows: number): number =>
+      wide(rows * g.kw, 4 * LOOP + 2 * rows * g.kw * (LOAD + 8) + 2 * LOAD + rows * g.kw * (LOAD + MAC));
+    return 2 * LOOP + blockSum(g.kh, wg.rows, perRows);
+  }
+  const chunk = (count: number, rows: number, pixels: number): number =>
+    LOOP + count * pixels * LOAD + rows * (rowLoads(pixels, g.kw, g.sw, g.dw) * LOAD + pixels * count * g.kw * MAC);
+  const perRows = (count: number, rows: number): number =>
+    wide(
+      count * rows * g.kw + count * wg.pb + rowLoads(wg.pb, g.kw, g.sw, g.dw),
+      3 * LOOP + 2 * count * rows * g.kw * (LOAD + 8) + blockSum(g.ow, Math.min(wg.pb, g.ow), (pixels) => chunk(count, rows, pixels)),
+    );
+  return blockSum(g.f, wg.fbw, (count) => LOOP + blockSum(g.kh, wg.rows, (rows) => perRows(count, rows)));
+}
+
+export function convBackwardSize(g: WindowGeometry, wg: WeightGradBlock, pad: PadGeometry | undefined, fused: boolean, bias: boolean): number {
+  return FN + (fused ? ELEMENTWISE : 0) + (bias ? ELEMENTWISE : 0) + padCopySize(pad) + convWeightGradSize(g, wg);
+}
+
+export function convGatherSize(g: WindowGeometry, block: CorrBlock, pad: PadGeometry | undefined): number {
+  return FN + padCopySize(pad) + corrSize({ reduce: g.f, outputs: g.c, ow: g.w, kh: g.kh, kw: g.kw, sw: 1, dw: g.dw }, block);
+}
+
+export function convScatterSize(g: WindowGeometry, unroll: 'window' | 'row' | 'none', pad: PadGeometry | undefined): number {
+  const taps = unroll === 'window' ? g.kh * g.kw : unroll === 'row' ? g.kw : 1;
+  return FN + 5 * LOOP + taps * RMW + (pad ? PAD : 0);
 }
 
 export function poolForwardSize(plan: Omit<PoolPlan, 'kind'>, max: boolean): number {
   const g = plan.geom;
   if (!plan.unroll) return FN + GENERIC_NEST;
   const kk = g.kh * g.kw;
-  const tap = max ? LOAD + CHECK : LOAD + 4;
+  const tap = max ? LOAD + 17 : LOAD + 4;
   return FN + 3 * LOOP + kk * tap + 2 * STORE + (g.edges.length > 0 ? GENERIC_NEST : 0);
 }
 
@@ -115,19 +118,34 @@ export function poolBackwardSize(plan: Omit<PoolPlan, 'kind'>, max: boolean): nu
   const g = plan.geom;
   if (max) return FN + 2 * LOOP + 40;
   const kk = g.kh * g.kw;
+  const CHECK = 17;
   if (!plan.unroll) return FN + 5 * LOOP + g.kh * CHECK + g.kw * CHECK + kk * (CHECK + LOAD + STORE);
   const unchecked = kk * (LOAD + STORE);
   const checked = g.kw * CHECK + kk * (CHECK + LOAD + STORE);
   return FN + 6 * LOOP + g.kh * CHECK + unchecked + 2 * checked;
 }
 
+/** Samples in blocks of bb plus the one-at-a-time loop. */
+function samples(bb: number, pass: (m: number) => number): number {
+  return bb === 1 ? LOOP + pass(1) : 2 * LOOP + pass(bb) + pass(1);
+}
+
 export function denseForwardSize(d: Omit<DensePlan, 'kind'>): number {
-  return FN + blockSum(d.units, d.ob, (count) => 2 * LOOP + count * (MAC + STORE + 12));
+  const pass = (m: number): number =>
+    LOOP + m * LOAD + blockSum(d.units, m === 1 ? d.ob1 : d.ob, (count) => 2 * LOOP + count * m * (STORE + 8) + m * LOAD + count * (WLOAD + m * MAC));
+  return FN + samples(d.bb, pass);
 }
 
 export function denseBackwardSize(d: Omit<DensePlan, 'kind'>, fused: boolean, bias: boolean): number {
-  const cols = blockSum(d.inputs, d.ib, (count) => 2 * LOOP + count * (MAC + STORE + 6));
-  return FN + (fused ? ELEMENTWISE : 0) + (bias ? ELEMENTWISE : 0) + 2 * cols + 2 * LOOP;
+  const pass = (oc: number, ic: number): number => 2 * LOOP + oc * ic * (STORE + 16) + oc * LOAD + ic * (LOAD + oc * MAC);
+  const dw = blockSum(d.units, d.ob, (oc) => LOOP + blockSum(d.inputs, d.ib, (ic) => pass(oc, ic)));
+  return FN + (fused ? ELEMENTWISE : 0) + (bias ? ELEMENTWISE : 0) + 3 * LOOP + dw;
+}
+
+export function denseInputGradSize(d: Omit<DensePlan, 'kind'>): number {
+  const pass = (m: number): number =>
+    LOOP + blockSum(d.inputs, d.ib, (count) => 2 * LOOP + count * m * (STORE + 8) + m * LOAD + count * (WLOAD + m * MAC));
+  return FN + 3 * LOOP + samples(d.bb, pass);
 }
 
 /** Element-wise steps, softmax, global pooling, dropout: small loops only. */

@@ -3,7 +3,7 @@
 // rows or columns a stride leaves over) is at most four thin rectangles handled by checked loops.
 
 import type { Layer } from '../network.js';
-import type { GatherGeometry, Rect, TapClass, WindowGeometry } from './types.js';
+import type { PadGeometry, Rect, WindowGeometry } from './types.js';
 
 const EMPTY: Rect = { y0: 0, y1: 0, x0: 0, x1: 0 };
 
@@ -60,56 +60,24 @@ export function windowGeometry(layer: Layer): WindowGeometry {
   return { c, h, w, f, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw, inner, edges: borderRects(inner, oh, ow) };
 }
 
-const mod = (a: number, m: number): number => ((a % m) + m) % m;
+function pad(channels: number, h: number, w: number, top: number, left: number): PadGeometry | undefined {
+  if (top === 0 && left === 0) return undefined;
+  const rows = h + 2 * top;
+  const cols = w + 2 * left;
+  return { channels, h, w, top, left, rows, cols, plane: rows * cols };
+}
+
+/** The conv input as forward and the weight gradient read it: zero-padded by P (none without padding). */
+export function inputPadGeometry(g: WindowGeometry): PadGeometry | undefined {
+  return pad(g.c, g.h, g.w, g.ph, g.pw);
+}
 
 /**
- * The input gradient as a gather: input position iy receives the error at oy = (iy + P - ky*D)/S
- * for every ky where that is a whole number (the other taps meet the zeros a stride-S dilation puts
- * between the errors). Which taps those are depends only on iy mod S: positions are grouped by
- * class. The error map is padded with zeros wherever a tap reads outside [0, OH) x [0, OW).
+ * The error map as the stride-1 gather reads it: padded by D*(K-1) - P, so that the valid
+ * correlation of the padded map with the rotated kernel is exactly the input's size
+ * ((OH + 2(D(K-1) - P)) - D(K-1) = H when OH = H + 2P - D(K-1)). None for pad full.
  */
-export function gatherGeometry(g: WindowGeometry): GatherGeometry {
-  const classes: TapClass[] = [];
-  let top = 0;
-  let bottom = 0;
-  let left = 0;
-  let right = 0;
-  for (let ry = 0; ry < Math.min(g.sh, g.h); ry++) {
-    for (let rx = 0; rx < Math.min(g.sw, g.w); rx++) {
-      const taps: TapClass['taps'][number][] = [];
-      for (let ky = 0; ky < g.kh; ky++) {
-        const ny = ry + g.ph - ky * g.dh;
-        if (mod(ny, g.sh) !== 0) continue;
-        for (let kx = 0; kx < g.kw; kx++) {
-          const nx = rx + g.pw - kx * g.dw;
-          if (mod(nx, g.sw) !== 0) continue;
-          taps.push({ ky, kx, doy: ny / g.sh, dox: nx / g.sw });
-        }
-      }
-      const ty1 = Math.ceil((g.h - ry) / g.sh);
-      const tx1 = Math.ceil((g.w - rx) / g.sw);
-      for (const t of taps) {
-        top = Math.max(top, -t.doy);
-        bottom = Math.max(bottom, ty1 - 1 + t.doy - (g.oh - 1));
-        left = Math.max(left, -t.dox);
-        right = Math.max(right, tx1 - 1 + t.dox - (g.ow - 1));
-      }
-      classes.push({ ry, rx, taps, ty1, tx1 });
-    }
-  }
-  const rows = g.oh + top + bottom;
-  const cols = g.ow + left + right;
-  return { classes, top, bottom, left, right, rows, cols, plane: rows * cols };
-}
-
-/** Whether the gather reads the error map in place (no padding needed). */
-export function gatherInPlace(gg: GatherGeometry): boolean {
-  return gg.top === 0 && gg.bottom === 0 && gg.left === 0 && gg.right === 0;
-}
-
-/** Multiply-adds of the padded gather over those the input gradient needs (>= 1). */
-export function gatherWaste(g: WindowGeometry, gg: GatherGeometry): number {
-  const done = gg.classes.reduce((s, cl) => s + cl.ty1 * cl.tx1 * cl.taps.length, 0);
-  const needed = g.oh * g.ow * g.kh * g.kw;
-  return done / needed;
+export function errorPadGeometry(g: WindowGeometry): PadGeometry | undefined {
+  if (g.sh !== 1 || g.sw !== 1) throw new Error('errorPadGeometry: the gather is for stride 1');
+  return pad(g.f, g.oh, g.ow, g.dh * (g.kh - 1) - g.ph, g.dw * (g.kw - 1) - g.pw);
 }

@@ -6,12 +6,13 @@
 //   - the workspace buffers: one activation buffer per step output (kept for backward), two
 //     gradient buffers used in turn (element-wise steps work in place), dropout masks, maxpool
 //     argmax indices (Int32Array);
-//   - the unroll plan of each step (plan.ts), from the size model (estimate.ts).
+//   - the unroll plan of each step (plan.ts), from the size model (estimate.ts);
+//   - one scratch buffer, s0, for the zero-padded copies the conv kernels read (one sample at a
+//     time: the largest of them).
 
 import type { ActivationKind, Layer, Network } from '../network.js';
 import { shapeSize } from '../network.js';
-import { gatherInPlace } from './geometry.js';
-import { BUDGETS, planConv, planDense, planPool, planSimple } from './plan.js';
+import { BUDGETS, convIsDense, planConv, planDense, planPool, planSimple } from './plan.js';
 import type { BufferDecl, FusedActivation, LoweredNet, LoweredStep, LowerOptions, ParamSlot } from './types.js';
 
 export type * from './types.js';
@@ -117,7 +118,13 @@ export function lower(network: Network, options: LowerOptions): LoweredNet {
     }
   }
 
-  // One scratch map shared by the conv layers whose input gradient gathers from a padded dz.
+  // The nonzero fraction of a conv's error map is at most the maxpool's outputs over its inputs
+  // when max pooling follows: each pooled value sends its gradient to one position.
+  const density = (index: number): number => {
+    const next = drafts[index + 1]?.layer;
+    if (next === undefined || next.spec.kind !== 'maxpool') return 1;
+    return Math.min(1, shapeSize(next.output) / shapeSize(next.input));
+  };
   let scratch = 0;
   const steps: LoweredStep[] = drafts.map((d, index) => {
     const layer = d.layer;
@@ -126,20 +133,29 @@ export function lower(network: Network, options: LowerOptions): LoweredNet {
     const weight = layer.params[0] && slotOf.get(layer.params[0].name);
     const bias = layer.params[1] && slotOf.get(layer.params[1].name);
     const hasBias = bias !== undefined;
+    const fused = d.fused !== undefined;
     const planned =
       kind === 'conv'
-        ? planConv(layer, mode, d.fused !== undefined, hasBias, options.inputGradMethod)
+        ? convIsDense(layer) && !options.noConvAsDense
+          ? planDense(layer, mode, fused, hasBias, true)
+          : planConv(layer, mode, {
+              fused,
+              bias: hasBias,
+              density: density(index),
+              ...(options.inputGradMethod ? { method: options.inputGradMethod } : {}),
+            })
         : kind === 'maxpool' || kind === 'avgpool'
           ? planPool(layer, mode)
           : kind === 'dense'
-            ? planDense(layer, mode, d.fused !== undefined, hasBias)
+            ? planDense(layer, mode, fused, hasBias)
             : planSimple();
     const emits = kind !== 'flatten';
-    let plan = planned.plan;
-    if (plan.kind === 'conv' && plan.inputGradMethod === 'gather' && !gatherInPlace(plan.gather)) {
-      scratch = Math.max(scratch, plan.geom.f * plan.gather.plane);
-      plan = { ...plan, scratch: 'e0' };
+    const plan = planned.plan;
+    if (plan.kind === 'conv') {
+      if (plan.inputPad) scratch = Math.max(scratch, plan.inputPad.channels * plan.inputPad.plane);
+      if (plan.inputGrad.method === 'gather' && plan.inputGrad.pad) scratch = Math.max(scratch, plan.inputGrad.pad.channels * plan.inputGrad.pad.plane);
     }
+    const split = kind === 'conv' || kind === 'dense';
     return {
       index,
       kind,
@@ -159,14 +175,15 @@ export function lower(network: Network, options: LowerOptions): LoweredNet {
       ...(d.mask ? { mask: d.mask } : {}),
       ...(d.argmax ? { argmax: d.argmax } : {}),
       ...(emits ? { forwardFn: `${layer.name}_fwd`, backwardFn: `${layer.name}_bwd` } : {}),
+      ...(split ? { inputGradFn: `${layer.name}_bwd_dx` } : {}),
       plan,
       estimate: emits ? planned.estimate : { forward: 0, backward: 0 },
     };
   });
 
   if (scratch > 0) {
-    const doc = "a conv layer's error map, zero-padded, one sample";
-    buffer({ name: 'e0', role: 'scratch', int32: false, perSample: scratch, batched: false, doc });
+    const doc = "zero-padded copy of one sample's conv input, error map or input gradient";
+    buffer({ name: 's0', role: 'scratch', int32: false, perSample: scratch, batched: false, doc });
   }
 
   return {

@@ -1,25 +1,32 @@
 // Unroll decisions. Each mode has a per-function budget of estimated bytecode (estimate.ts):
-//   none  no unrolling: plain loops with literal bounds, bounds tests everywhere
-//   auto  20 KB: small register blocks (4 output channels), the window unrolled, the channel loop
-//         unrolled for thin inputs (C <= 4); well inside what TurboFan compiles quickly
-//   max   50 KB: the largest blocks and unrolling that stay under TurboFan's 60 KB limit
-// Within a mode the largest candidate whose estimate fits is taken; when nothing fits, that part
-// falls back to the plain loops (always small). Blocks never change the order of any sum, so every
-// mode computes the same numbers.
+//   none  no unrolling: plain loops with literal bounds (the same algorithms, the same sums)
+//   auto  20 KB: the register blocks that measured fastest (bench/NOTES.md), the window unrolled
+//         where it fits, else one kernel row, else plain loops; well inside what TurboFan compiles
+//         quickly
+//   max   50 KB: the same blocks, with whole windows unrolled where auto keeps the kernel rows a
+//         loop (large kernels), still under TurboFan's 60 KB limit. (Unrolling the channel loop as
+//         well was tried and measured 5x slower: TurboFan hoists the loads of the whole block and
+//         spills them; bench/NOTES.md.)
+// Blocks never change the order of any sum, so every mode computes the same numbers. What does
+// change a conv's arithmetic (which is why it is chosen per layer, not per mode) is the method of
+// its input gradient, gather or scatter.
 
 import type { Layer } from '../network.js';
 import {
   convBackwardSize,
   convForwardSize,
+  convGatherSize,
+  convScatterSize,
   denseBackwardSize,
   denseForwardSize,
+  denseInputGradSize,
   poolBackwardSize,
   poolForwardSize,
   SIMPLE_SIZE,
   TURBOFAN_LIMIT,
 } from './estimate.js';
-import { gatherGeometry, gatherWaste, windowGeometry } from './geometry.js';
-import type { ConvPlan, DensePlan, PoolPlan, SimplePlan, SizeEstimate, UnrollMode } from './types.js';
+import { errorPadGeometry, inputPadGeometry, windowGeometry } from './geometry.js';
+import type { ConvPlan, CorrBlock, DensePlan, InputGradPlan, PoolPlan, SimplePlan, SizeEstimate, UnrollMode, WeightGradBlock, WindowGeometry } from './types.js';
 
 export const BUDGETS: Readonly<Record<UnrollMode, number>> = { none: TURBOFAN_LIMIT, auto: 20_000, max: 50_000 };
 
@@ -28,74 +35,113 @@ interface Planned<P> {
   readonly estimate: SizeEstimate;
 }
 
-const GENERIC = { generic: true } as const;
+const PLAIN: CorrBlock = { unroll: 'none', fb: 1, pb: 1 };
 
-function descending(limit: number, choices: readonly number[]): number[] {
-  const out = [...new Set(choices.map((c) => Math.max(1, Math.min(c, limit))))];
-  return out.sort((a, b) => b - a);
+/**
+ * Register blocks of a correlation producing `ow` positions per row: 4 accumulators at least (the
+ * latency of V8's float adds), positions before channels (adjacent positions share inputs), and
+ * for 1x1 kernels, which share nothing, 4 channels x 4 positions.
+ */
+function corrBlocks(outputs: number, ow: number, kk: number): { fb: number; pb: number } {
+  const pb = Math.min(4, ow);
+  const fb = kk === 1 ? 4 : pb >= 4 ? 1 : pb >= 2 ? 2 : 4;
+  return { fb: Math.min(fb, outputs), pb };
 }
 
-export function planConv(
-  layer: Layer,
-  mode: UnrollMode,
-  fused: boolean,
-  bias: boolean,
-  method?: 'gather' | 'scatter',
-): Planned<ConvPlan> {
-  const geom = windowGeometry(layer);
-  const gather = gatherGeometry(geom);
-  const inputGradMethod = method ?? (gatherWaste(geom, gather) > 1.5 ? 'scatter' : 'gather');
+/** The most unrolled correlation block within `budget`, window first, then a kernel row, then none. */
+function pickCorr(mode: UnrollMode, base: { fb: number; pb: number }, size: (b: CorrBlock) => number): CorrBlock {
+  if (mode === 'none') return PLAIN;
   const budget = BUDGETS[mode];
-  const kk = geom.kh * geom.kw;
-  if (mode === 'none') {
-    const plan: ConvPlan = { kind: 'conv', geom, gather, inputGradMethod, forward: GENERIC, weightGrad: GENERIC, inputGrad: GENERIC };
-    return { plan, estimate: { forward: convForwardSize(geom, GENERIC, true), backward: convBackwardSize(plan, fused, bias) } };
-  }
-  const big = mode === 'max';
+  const candidates: CorrBlock[] = [{ unroll: 'window', ...base }, { unroll: 'row', ...base }];
+  for (const c of candidates) if (size(c) <= budget) return c;
+  return PLAIN;
+}
 
-  let forward: ConvPlan['forward'] = GENERIC;
-  const fbs = descending(geom.f, big ? [8, 4, 2, 1] : [4, 2, 1]);
-  const channelChoices = big ? [true, false] : geom.c <= 4 ? [true, false] : [false];
-  const pbs = geom.inner.x1 - geom.inner.x0 >= 2 ? [2, 1] : [1];
-  search: for (const unrollChannels of channelChoices) {
-    for (const fb of fbs) {
-      for (const pb of pbs) {
-        const cand = { generic: false, fb, pb, unrollChannels } as const;
-        if (convForwardSize(geom, cand, geom.edges.length > 0) <= budget) {
-          forward = cand;
-          break search;
-        }
+/** Weight-gradient accumulators: about 4 to 10 per pass, whole kernel rows that divide the window. */
+function weightBlocks(g: WindowGeometry): { fbw: number; rows: number; pb: number } {
+  const kk = g.kh * g.kw;
+  let rows = 1;
+  if (kk <= 12) rows = g.kh;
+  else for (let r = Math.max(1, Math.min(g.kh, Math.floor(10 / g.kw))); r >= 1; r--) if (g.kh % r === 0) { rows = r; break; }
+  const taps = rows * g.kw;
+  const fbw = Math.min(g.f, kk === 1 ? 8 : taps >= 4 ? 1 : Math.ceil(4 / taps));
+  const pb = Math.min(g.sw === 1 ? 8 : 4, g.ow);
+  return { fbw, rows, pb };
+}
+
+export interface ConvOptions {
+  readonly fused: boolean;
+  readonly bias: boolean;
+  /** upper bound on the nonzero fraction of the layer's error map (max pooling after it) */
+  readonly density: number;
+  readonly method?: 'gather' | 'scatter';
+}
+
+/** A conv whose window covers its whole unpadded input: a dense layer in disguise. */
+export function convIsDense(layer: Layer): boolean {
+  const g = windowGeometry(layer);
+  return g.ph === 0 && g.pw === 0 && g.kh === g.h && g.kw === g.w && g.oh === 1 && g.ow === 1;
+}
+
+export function planConv(layer: Layer, mode: UnrollMode, o: ConvOptions): Planned<ConvPlan> {
+  const geom = windowGeometry(layer);
+  const g = geom;
+  const budget = BUDGETS[mode];
+  const kk = g.kh * g.kw;
+  const inputPad = inputPadGeometry(g);
+
+  const fwdSize = (b: CorrBlock): number => convForwardSize(g, b, inputPad);
+  const forward = pickCorr(mode, corrBlocks(g.f, g.ow, kk), fwdSize);
+
+  let weightGrad: WeightGradBlock = { unroll: 'none', fbw: 1, rows: 1, pb: 1 };
+  if (mode !== 'none' && o.density <= 0.5) {
+    // one position at a time, each nonzero error times the window's inputs: whole kernel rows,
+    // up to 32 accumulators
+    let rows = 1;
+    for (let r = Math.max(1, Math.min(g.kh, Math.floor(32 / g.kw))); r >= 1; r--) if (g.kh % r === 0) { rows = r; break; }
+    const cand: WeightGradBlock = { unroll: 'sparse', fbw: 1, rows, pb: 1 };
+    if (convBackwardSize(g, cand, inputPad, o.fused, o.bias) <= budget) weightGrad = cand;
+  }
+  if (mode !== 'none' && weightGrad.unroll === 'none') {
+    const wb = weightBlocks(g);
+    for (const pb of [...new Set([wb.pb, Math.min(4, wb.pb), 1])]) {
+      const cand: WeightGradBlock = { unroll: 'rows', ...wb, pb };
+      if (convBackwardSize(g, cand, inputPad, o.fused, o.bias) <= budget) {
+        weightGrad = cand;
+        break;
       }
     }
   }
 
-  // Backward: the weight gradient holds fbw x kk accumulators; the input gradient cb.
-  // (about 24 accumulators in auto, 48 in max: beyond that V8 spills them to the stack anyway)
-  const fbwCap = Math.max(1, Math.floor((big ? 48 : 24) / kk));
-  const fbws = descending(geom.f, [8, 4, 2, 1].filter((v) => v <= fbwCap));
-  // the gather holds cb accumulators; the scatter cb x kh x kw, capped like fbw
-  const cbCap = inputGradMethod === 'scatter' ? fbwCap : big ? 8 : 4;
-  const cbs = descending(geom.c, [8, 4, 2, 1].filter((v) => v <= cbCap));
-  let best: { weightGrad: ConvPlan['weightGrad']; inputGrad: ConvPlan['inputGrad'] } = {
-    weightGrad: GENERIC,
-    inputGrad: GENERIC,
-  };
-  const fits = (wg: ConvPlan['weightGrad'], ig: ConvPlan['inputGrad']): boolean =>
-    convBackwardSize({ geom, gather, inputGradMethod, forward, weightGrad: wg, inputGrad: ig }, fused, bias) <= budget;
-  const wgs: ConvPlan['weightGrad'][] = [...fbws.map((fbw) => ({ generic: false, fbw }) as const), GENERIC];
-  const igs: ConvPlan['inputGrad'][] = [...cbs.map((cb) => ({ generic: false, cb }) as const), GENERIC];
-  outer: for (const ig of igs) {
-    for (const wg of wgs) {
-      if (fits(wg, ig)) {
-        best = { weightGrad: wg, inputGrad: ig };
-        break outer;
-      }
-    }
+  // scatter where it does less work: a stride (the gather would multiply the dilation zeros), a
+  // sparse error map (it skips zeros), or an output much smaller than the input (the gather would
+  // mostly multiply padding)
+  const strided = g.sh > 1 || g.sw > 1;
+  const waste = (g.h * g.w) / (g.oh * g.ow);
+  const chosen = strided || o.density <= 0.5 || waste > 1.5 ? 'scatter' : 'gather';
+  const method = strided ? 'scatter' : (o.method ?? chosen);
+  let inputGrad: InputGradPlan;
+  let inputGradSize: number;
+  if (method === 'gather') {
+    const pad = errorPadGeometry(g);
+    const block = pickCorr(mode, corrBlocks(g.c, g.w, kk), (b) => convGatherSize(g, b, pad));
+    inputGrad = { method: 'gather', ...(pad ? { pad } : {}), block };
+    inputGradSize = convGatherSize(g, block, pad);
+  } else {
+    const levels = mode === 'none' ? (['none'] as const) : (['window', 'row', 'none'] as const);
+    const unroll = levels.find((u) => convScatterSize(g, u, inputPad) <= budget) ?? 'none';
+    inputGrad = { method: 'scatter', unroll };
+    inputGradSize = convScatterSize(g, unroll, inputPad);
   }
-  const plan: ConvPlan = { kind: 'conv', geom, gather, inputGradMethod, forward, ...best };
+
+  const plan: ConvPlan = { kind: 'conv', geom, ...(inputPad ? { inputPad } : {}), forward, weightGrad, inputGrad, density: o.density };
   return {
     plan,
-    estimate: { forward: convForwardSize(geom, forward, geom.edges.length > 0), backward: convBackwardSize(plan, fused, bias) },
+    estimate: {
+      forward: fwdSize(forward),
+      backward: convBackwardSize(g, weightGrad, inputPad, o.fused, o.bias),
+      inputGrad: inputGradSize,
+    },
   };
 }
 
@@ -114,14 +160,14 @@ export function planPool(layer: Layer, mode: UnrollMode): Planned<PoolPlan> {
   return { plan: { kind: 'pool', geom, unroll }, estimate: size(unroll) };
 }
 
-export function planDense(layer: Layer, mode: UnrollMode, fused: boolean, bias: boolean): Planned<DensePlan> {
+export function planDense(layer: Layer, mode: UnrollMode, fused: boolean, bias: boolean, fromConv = false): Planned<DensePlan> {
   const inputs = layer.input.reduce((a, b) => a * b, 1);
-  const units = layer.output[0]!;
-  const [ob, ib] = mode === 'none' ? [1, 1] : mode === 'auto' ? [4, 8] : [8, 16];
-  const d = { inputs, units, ob: Math.min(ob, units), ib: Math.min(ib, inputs) };
+  const units = layer.output.reduce((a, b) => a * b, 1);
+  const [ob, ib, bb, ob1] = mode === 'none' ? [1, 1, 1, 1] : mode === 'auto' ? [4, 4, 4, 8] : [8, 4, 4, 8];
+  const d = { inputs, units, ob: Math.min(ob, units), ib: Math.min(ib, inputs), bb, ob1: Math.min(ob1, units), fromConv };
   return {
     plan: { kind: 'dense', ...d },
-    estimate: { forward: denseForwardSize(d), backward: denseBackwardSize(d, fused, bias) },
+    estimate: { forward: denseForwardSize(d), backward: denseBackwardSize(d, fused, bias), inputGrad: denseInputGradSize(d) },
   };
 }
 

@@ -10,6 +10,8 @@ export interface LowerOptions {
   readonly unroll: UnrollMode;
   /** force one input-gradient method for every conv layer (tests); default: chosen per layer */
   readonly inputGradMethod?: 'gather' | 'scatter';
+  /** force the direct convolution even where the window covers the whole input (tests) */
+  readonly noConvAsDense?: boolean;
 }
 
 /** A slice of the flat parameter vector (PyTorch layout). */
@@ -42,17 +44,6 @@ export interface Rect {
   readonly x1: number;
 }
 
-/** One input position class of a conv's backward gather: iy = ry + sy*ty, ix = rx + sx*tx. */
-export interface TapClass {
-  readonly ry: number;
-  readonly rx: number;
-  /** kernel taps that reach this class; (ty + doy, tx + dox) is the error-map position they read */
-  readonly taps: readonly { readonly ky: number; readonly kx: number; readonly doy: number; readonly dox: number }[];
-  /** ty in [0, ty1), tx in [0, tx1): every position of the class in the input */
-  readonly ty1: number;
-  readonly tx1: number;
-}
-
 /**
  * Sliding-window arithmetic of one conv or pooling layer, per axis:
  * out = floor((in + 2P - D*(K-1) - 1) / S) + 1.
@@ -79,46 +70,67 @@ export interface WindowGeometry {
 }
 
 /**
- * For conv backward: the input gradient gathers from the error map padded with zeros (top,
- * bottom, left, right) so that every tap of every input position lands inside it; then no
- * position needs a bounds test. No padding at all (pad full, for one) reads dz directly.
+ * A map of `channels` planes of `h` x `w` copied into scratch with `top` zero rows above and below
+ * and `left` zero columns left and right: rows x cols per channel. Kernels that read the copy need
+ * no bounds test anywhere: the zeros are the padding.
  */
-export interface GatherGeometry {
-  readonly classes: readonly TapClass[];
+export interface PadGeometry {
+  readonly channels: number;
+  readonly h: number;
+  readonly w: number;
   readonly top: number;
-  readonly bottom: number;
   readonly left: number;
-  readonly right: number;
-  /** padded error map: rows, columns, elements per channel */
   readonly rows: number;
   readonly cols: number;
   readonly plane: number;
 }
 
-/** `generic`: plain loops with bounds tests everywhere (unroll none, or nothing else fits). */
-export type ConvPart<T> = { readonly generic: true } | ({ readonly generic: false } & T);
+/** How one correlation (src/layers/conv/corr.ts) is written. */
+export interface CorrBlock {
+  /** window: every tap unrolled; row: one kernel row unrolled, the rows a loop; none: plain loops */
+  readonly unroll: 'window' | 'row' | 'none';
+  /** output channels per pass, each its own accumulators (1 when unroll is none) */
+  readonly fb: number;
+  /** adjacent output positions per pass (1 when unroll is none) */
+  readonly pb: number;
+}
+
+/**
+ * The weight gradient: accumulators for `fbw` filters x `rows` kernel rows x the kernel width, the
+ * error map read `pb` positions at a time (rows), or one position at a time skipping the zeros
+ * (sparse: where max pooling follows, most of the error map is zero); none: plain loops, one
+ * weight at a time.
+ */
+export interface WeightGradBlock {
+  readonly unroll: 'rows' | 'sparse' | 'none';
+  readonly fbw: number;
+  readonly rows: number;
+  readonly pb: number;
+}
+
+/**
+ * The input gradient, the full correlation of dz with the 180-degree-rotated kernel, either
+ *   gather:  as a valid correlation (corr.ts) over dz zero-padded by D*(K-1) - P (stride 1 only);
+ *   scatter: each nonzero dz[f, oy, ox] sent back through its window into a zero-padded scratch,
+ *            which skips the zeros (most of them when max pooling follows) and handles any stride.
+ */
+export type InputGradPlan =
+  | { readonly method: 'gather'; readonly pad?: PadGeometry; readonly block: CorrBlock }
+  | { readonly method: 'scatter'; readonly unroll: 'window' | 'row' | 'none' };
 
 export interface ConvPlan {
   readonly kind: 'conv';
   readonly geom: WindowGeometry;
-  readonly gather: GatherGeometry;
+  /** the input zero-padded into scratch s0 for forward and the weight gradient (absent: no padding) */
+  readonly inputPad?: PadGeometry;
+  readonly forward: CorrBlock;
+  readonly weightGrad: WeightGradBlock;
+  readonly inputGrad: InputGradPlan;
   /**
-   * fb output channels x pb adjacent positions per pass, each its own accumulator (a weight is
-   * loaded once for pb positions, an input once for fb channels); unrollChannels: the c loop too
+   * At most this fraction of the error map is nonzero: 1/(window area) when max pooling with
+   * non-overlapping windows follows (each pooled value routes its gradient to one position).
    */
-  readonly forward: ConvPart<{ readonly fb: number; readonly pb: number; readonly unrollChannels: boolean }>;
-  /** filters per block of the weight gradient; accumulators: fbw x kh x kw */
-  readonly weightGrad: ConvPart<{ readonly fbw: number }>;
-  /**
-   * The input gradient as a gather from the zero-padded error map (no bounds tests, but it
-   * multiplies the padding too), or as the equivalent scatter (exact work, border checked); the
-   * scatter is taken when the gather would do over 1.5 times the useful work.
-   */
-  readonly inputGradMethod: 'gather' | 'scatter';
-  /** input channels per block of the input gradient */
-  readonly inputGrad: ConvPart<{ readonly cb: number }>;
-  /** workspace scratch holding the padded error map of one sample; absent when gather needs no padding */
-  readonly scratch?: string;
+  readonly density: number;
 }
 
 export interface PoolPlan {
@@ -132,10 +144,18 @@ export interface DensePlan {
   readonly kind: 'dense';
   readonly inputs: number;
   readonly units: number;
-  /** outputs per block in forward (accumulators) */
+  /**
+   * Register blocks (none: all 1). Forward: `ob` outputs x `bb` samples per pass; weight gradient:
+   * `ob` outputs x `ib` inputs; input gradient: `ib` inputs x `bb` samples. Samples beyond the
+   * last full block of `bb` run one at a time.
+   */
   readonly ob: number;
-  /** weight columns per block in the input and weight gradients (accumulators) */
   readonly ib: number;
+  readonly bb: number;
+  /** outputs per pass in the forward of a sample on its own (the rest of the batch, or batch 1) */
+  readonly ob1: number;
+  /** a conv layer whose window covers its whole unpadded input, computed as this dense layer */
+  readonly fromConv: boolean;
 }
 
 export interface SimplePlan {
@@ -155,6 +175,8 @@ export interface FusedActivation {
 export interface SizeEstimate {
   readonly forward: number;
   readonly backward: number;
+  /** the input-gradient function (conv and dense) */
+  readonly inputGrad?: number;
 }
 
 export interface LoweredStep {
@@ -181,6 +203,11 @@ export interface LoweredStep {
   /** emitted function names; absent for steps that emit no code (flatten is a view) */
   readonly forwardFn?: string;
   readonly backwardFn?: string;
+  /**
+   * conv and dense: the input gradient has a function of its own, run after backwardFn (which
+   * computes the parameter gradients), so that lossAndGrad can leave out the first layer's
+   */
+  readonly inputGradFn?: string;
   readonly plan: StepPlan;
   readonly estimate: SizeEstimate;
 }

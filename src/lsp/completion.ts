@@ -1,8 +1,9 @@
-// Completion from the text of the current line up to the cursor: statement keywords and layer kinds
-// at the start of a line (layers and `repeat` only, inside a `repeat` block), layer kinds after a
-// label, the options a layer still takes once its required arguments are written (`conv 6 5x5 ` ->
-// stride, pad, dilation, nobias and the activations not yet used), the pad modes after `pad`, and
-// the loss functions after `loss`. What a layer takes comes from its shape rule (src/layers).
+// Completion from the text of the current line up to the cursor: statement keywords and layer
+// kinds at the start of a line (layers and `repeat` only, inside a `repeat` block), layer kinds
+// after a label, the options a layer still takes once its required arguments are written
+// (`conv 6 5x5 ` -> stride, pad, dilation, nobias and the activations, less those the line has
+// before or after the cursor), the pad modes after `pad`, and the loss functions after `loss`.
+// What a layer takes comes from its shape rule (src/layers).
 
 import type { IToken } from 'chevrotain';
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver/node';
@@ -61,7 +62,7 @@ export function completionsAt(text: string, offset: number): CompletionItem[] {
   let tokens = lexed.tokens;
   // A word being typed is not context: `co|` completes like an empty line.
   if (/[A-Za-z0-9_.]$/.test(prefix) && tokens.length > 0) tokens = tokens.slice(0, -1);
-  const inBlock = blockDepth(text.slice(0, lineStart)) > 0;
+  const inBlock = blockDepth(text, lineStart) > 0;
 
   if (tokens.length === 0) return statementItems(inBlock);
   const [t0, t1] = tokens;
@@ -74,11 +75,34 @@ export function completionsAt(text: string, offset: number): CompletionItem[] {
   const labeled = tokens.length >= 2 && tokenMatcher(t1!, T.Colon);
   const kw = labeled ? tokens[2] : t0;
   if (kw === undefined || !tokenMatcher(kw, T.LayerKw)) return [];
-  return layerOptions(kw.image as LayerKeyword, tokens.slice(labeled ? 3 : 1));
+  return layerOptions(kw.image as LayerKeyword, tokens.slice(labeled ? 3 : 1), laterOnLine(text, at, prefix));
 }
 
-/** What may follow `args` (the tokens after the layer keyword) on a layer line. */
-function layerOptions(kind: LayerKeyword, args: readonly IToken[]): CompletionItem[] {
+/** What the rest of the line already has: its options and whether it ends in an activation. */
+interface Later {
+  readonly options: ReadonlySet<string>;
+  readonly activation: boolean;
+}
+
+/** The tokens after the cursor on its line (less the rest of a word the cursor is inside). */
+function laterOnLine(text: string, at: number, prefix: string): Later {
+  let end = at;
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+  const suffix = text.slice(at, end);
+  let tokens = cnnLexer.tokenize(suffix).tokens;
+  if (/[A-Za-z0-9_.]$/.test(prefix) && /^[A-Za-z0-9_.]/.test(suffix)) tokens = tokens.slice(1);
+  return {
+    options: new Set(tokens.filter((t) => tokenMatcher(t, T.OptionKw)).map((t) => t.image)),
+    activation: tokens.some((t) => tokenMatcher(t, T.ActivationKw)),
+  };
+}
+
+/**
+ * What may follow `args` (the tokens after the layer keyword) on a layer line, and still go before
+ * what the line has after the cursor: an option written later is not offered again, nor an
+ * activation when the line already ends in one.
+ */
+function layerOptions(kind: LayerKeyword, args: readonly IToken[], later: Later): CompletionItem[] {
   const rule = getShapeRule(kind);
   const required = (rule.args.count ? 1 : 0) + (rule.args.size ? 1 : 0) + (rule.args.rate && !rule.args.rate.optional ? 1 : 0);
   let i = 0;
@@ -105,8 +129,10 @@ function layerOptions(kind: LayerKeyword, args: readonly IToken[]): CompletionIt
   if (activation) return [];
   if (expectsValue === 'pad') return PAD_MODES.map((m) => item(m, CompletionItemKind.EnumMember, 0));
   if (expectsValue !== undefined) return [];
-  const options = rule.options.filter((o) => !used.has(o)).map((o) => item(o, CompletionItemKind.Property, 0));
-  const acts = rule.trailingActivation ? ACTIVATION_KEYWORDS.map((k) => item(k, CompletionItemKind.Function, 1)) : [];
+  const options = rule.options.filter((o) => !used.has(o) && !later.options.has(o)).map((o) => item(o, CompletionItemKind.Property, 0));
+  const acts = rule.trailingActivation && !later.activation
+    ? ACTIVATION_KEYWORDS.map((k) => item(k, CompletionItemKind.Function, 1))
+    : [];
   return [...options, ...acts];
 }
 
@@ -114,12 +140,21 @@ function isNumeric(t: IToken): boolean {
   return tokenMatcher(t, T.NumberLit) || tokenMatcher(t, T.Dims);
 }
 
-/** `{` minus `}` in the text (comments and everything else lexed away). */
-function blockDepth(text: string): number {
+/**
+ * `{` minus `}` in `text` before `end`, outside comments: what the lexer would count (a brace is
+ * always a token, `#` always starts a comment that a line break ends), as one pass over the
+ * characters, since a completion in a 50,000-line file should not lex all of it.
+ */
+export function blockDepth(text: string, end = text.length): number {
   let depth = 0;
-  for (const t of cnnLexer.tokenize(text).tokens) {
-    if (tokenMatcher(t, T.LBrace)) depth++;
-    else if (tokenMatcher(t, T.RBrace) && depth > 0) depth--;
+  let comment = false;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) comment = false;
+    else if (comment) continue;
+    else if (c === 35) comment = true;
+    else if (c === 123) depth++;
+    else if (c === 125 && depth > 0) depth--;
   }
   return depth;
 }

@@ -7,6 +7,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DiagnosticSeverity,
   type Diagnostic as LspDiagnostic,
+  type Position,
   type Range,
   type TextEdit,
 } from 'vscode-languageserver/node';
@@ -38,4 +39,14 @@ export function toLspDiagnostic(doc: TextDocument, d: Diagnostic): LspDiagnostic
 
 export function toTextEdit(doc: TextDocument, fix: Fix): TextEdit {
   return { range: toLspRange(doc, fix.range), newText: fix.replacement };
+}
+
+/**
+ * Whether a position names a place in the document: a line that exists, a character of 0 or more
+ * (one past the line's end means its end, as LSP says). Requests about other positions (a client
+ * out of step, or a hostile one) get an empty answer rather than the nearest line's.
+ */
+export function inDocument(doc: TextDocument, p: Position): boolean {
+  return Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.line < doc.lineCount &&
+    p.character >= 0;
 }

@@ -22,7 +22,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions } from './actions.js';
 import { analyze, type Analysis } from './analysis.js';
 import { completionsAt } from './completion.js';
-import { SOURCE, toLspDiagnostic } from './convert.js';
+import { inDocument, SOURCE, toLspDiagnostic } from './convert.js';
 import { formattingEdits } from './formatting.js';
 import { hoverAt } from './hover.js';
 import { inlayHints } from './inlay.js';
@@ -31,6 +31,30 @@ import { documentSymbols } from './symbols.js';
 export interface ServerOptions {
   /** milliseconds between the last change and the diagnostics; default 30 */
   readonly debounceMs?: number;
+}
+
+/**
+ * `cnnc/stats`, a request of this server's own (no parameters): what it holds and how much memory
+ * it uses, for measurements (test/lsp/abuse.test.ts) and bug reports. When node runs with
+ * `--expose-gc`, it collects garbage first (twice), so `heapUsed` is what is really kept.
+ */
+export const STATS_REQUEST = 'cnnc/stats';
+
+export interface ServerStats {
+  /** open documents, and how many of them have a cached analysis */
+  readonly documents: number;
+  readonly cachedAnalyses: number;
+  /** analyses run since the start (at most one per document version) */
+  readonly analysesRun: number;
+  /** documents whose diagnostics are waiting for the debounce */
+  readonly pendingDiagnostics: number;
+  /** whether garbage was collected before measuring */
+  readonly collected: boolean;
+  /** process.memoryUsage(), in bytes */
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly rss: number;
+  readonly external: number;
 }
 
 export const CAPABILITIES: InitializeResult['capabilities'] = {
@@ -64,6 +88,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const documents = new TextDocuments(TextDocument);
   const cache = new Map<string, { version: number; analysis: Analysis }>();
   const timers = new Map<string, NodeJS.Timeout>();
+  let analysesRun = 0;
 
   /** Runs a handler; an exception becomes a log line and an error response, never a crash. */
   const guard = <P, R>(name: string, handler: (params: P) => R) =>
@@ -79,9 +104,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const analysisOf = (uri: string): Analysis | undefined => {
     const doc = documents.get(uri);
     if (doc === undefined) return undefined;
+    const text = doc.getText();
     const hit = cache.get(uri);
-    if (hit !== undefined && hit.version === doc.version) return hit.analysis;
-    const analysis = analyze(doc.getText(), fileOfUri(uri));
+    // The text too, not only the version: a client that sends two texts under one version number
+    // gets answers about the text it sent last (an unchanged text is the same string: no compare).
+    if (hit !== undefined && hit.version === doc.version && hit.analysis.text === text) return hit.analysis;
+    const analysis = analyze(text, fileOfUri(uri));
+    analysesRun++;
     cache.set(uri, { version: doc.version, analysis });
     return analysis;
   };
@@ -121,6 +150,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.onHover(guard('hover', (p) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (doc === undefined || !inDocument(doc, p.position)) return null;
     const a = analysisOf(p.textDocument.uri);
     return a === undefined ? null : hoverAt(a, p.position);
   }));
@@ -130,11 +161,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }));
   connection.onCompletion(guard('completion', (p) => {
     const doc = documents.get(p.textDocument.uri);
-    return doc === undefined ? [] : completionsAt(doc.getText(), doc.offsetAt(p.position));
+    return doc === undefined || !inDocument(doc, p.position) ? [] : completionsAt(doc.getText(), doc.offsetAt(p.position));
   }));
   connection.onDocumentFormatting(guard('formatting', (p) => {
     const doc = documents.get(p.textDocument.uri);
-    return doc === undefined ? [] : formattingEdits(doc);
+    return doc === undefined ? [] : formattingEdits(doc, analysisOf(p.textDocument.uri));
   }));
   connection.onDocumentSymbol(guard('documentSymbol', (p) => {
     const a = analysisOf(p.textDocument.uri);
@@ -143,6 +174,28 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onCodeAction(guard('codeAction', (p) => {
     const a = analysisOf(p.textDocument.uri);
     return a === undefined ? [] : codeActions(a, p.textDocument.uri, p.range);
+  }));
+
+  connection.onRequest(STATS_REQUEST, guard(STATS_REQUEST, (): ServerStats => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    // Twice: what optimised code still points at (the last long loop's data, which can be a whole
+    // closed document's analysis) goes only in the collection after the one that finds it unused.
+    if (typeof gc === 'function') {
+      gc();
+      gc();
+    }
+    const m = process.memoryUsage();
+    return {
+      documents: documents.keys().length,
+      cachedAnalyses: cache.size,
+      analysesRun,
+      pendingDiagnostics: timers.size,
+      collected: typeof gc === 'function',
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      rss: m.rss,
+      external: m.external,
+    };
   }));
 
   documents.listen(connection);

@@ -30,3 +30,11 @@ export {
   type SafetensorsTensorInfo,
 } from './safetensors-format.js';
 export { saveParams, loadParams } from './params-file.js';
+// Data-parallel training on worker_threads (Node only; like saveParams, its node: modules and the
+// compiler are imported when it is called, so a browser bundle stays free of them).
+export {
+  dataParallel,
+  type DataParallelOptions,
+  type DataParallelTrainer,
+  type ModuleSpec,
+} from './parallel.js';

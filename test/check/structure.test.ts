@@ -170,6 +170,15 @@ describe('repeat', () => {
     const r = check(src('input 4', 'repeat 3 {', '}', 'relu'));
     expect(only(r, 'empty-repeat').severity).toBe('warning');
   });
+
+  it('does not call the repeats cut off by too-deep empty, but still the closed empty one before them', () => {
+    const deep = Array.from({ length: 100 }, () => 'repeat 2 {');
+    const r = check(src('input 4', 'repeat 3 {', '}', ...deep, 'relu', ...deep.map(() => '}')));
+    expect(codes(r)).toEqual(['empty-repeat', 'too-deep']);
+    expect(where(only(r, 'empty-repeat'))).toEqual([2, 1, 2, 9]);
+    const cut = r.program!.statements.filter((s) => s.kind === 'repeat');
+    expect(cut.map((s) => s.kind === 'repeat' && s.truncated)).toEqual([undefined, true]);
+  });
 });
 
 describe('element limits', () => {

@@ -43,7 +43,7 @@ describe('compileSource', () => {
   });
 
   it('leaves large modules as the writer laid them out', async () => {
-    const big = 'input 16x16x16\n' + 'conv 16 7x7 pad same relu\n'.repeat(12);
+    const big = 'input 16x16x16\n' + 'conv 16 7x7 pad same relu\n'.repeat(20);
     const plain = compileSourceSync(big, 'big.cnn', { unroll: 'max' });
     expect(plain.code!.length).toBeGreaterThanOrEqual(FORMAT_LIMIT);
     const formatted = await compileSource(big, 'big.cnn', { unroll: 'max', format: true });

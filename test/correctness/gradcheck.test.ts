@@ -71,9 +71,14 @@ describe.each([...LAYER_CASES, ...STACK_CASES])('generated f64 module gradient =
       const lossGrad = new Float64Array(mod.paramCount);
       ws.rng = rng0;
       const loss = lossAndGrad(p0, d.input, d.target, lossGrad, ws);
-      const lossInput = Float64Array.from(ws.dInput);
       assertMatchesFd(`${name}: lossAndGrad dParams`, lossGrad, centralDifferences(p0, (p) => L(p, d.input), sigP, FD_STEP), Math.abs(loss));
-      assertMatchesFd(`${name}: lossAndGrad dInput`, lossInput, centralDifferences(d.input, (x) => L(p0, x), sigX, FD_STEP), Math.abs(loss));
+      // lossAndGrad leaves dL/dinput out (like a PyTorch input that does not require grad):
+      // backward from dL/dy gives it: -t/(B p) after softmax for cross-entropy, (y - t)/B for mse
+      const y = forward(p0, d.input);
+      const batch = ws.batch;
+      const dLdy = Float64Array.from(y, (v, i) => (network.loss === 'mse' ? (v - d.target[i]!) / batch : -d.target[i]! / (batch * v)));
+      const lossInput = Float64Array.from(mod.backward(p0, ws, dLdy, new Float64Array(mod.paramCount)));
+      assertMatchesFd(`${name}: loss dInput by backward`, lossInput, centralDifferences(d.input, (x) => L(p0, x), sigX, FD_STEP), Math.abs(loss));
     }
   });
 });

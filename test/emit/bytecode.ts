@@ -13,7 +13,7 @@ const p = initParams(1);
 const grad = new p.constructor(paramCount);
 for (const [name, f] of Object.entries(__layers)) {
   if (name.endsWith('_fwd') || name === 'runForward') f(p, ws, true);
-  else if (name.endsWith('_bwd') || name === 'runBackward') f(p, ws, grad);
+  else if (name.endsWith('_bwd') || name.endsWith('_bwd_dx') || name === 'runBackward') f(p, ws, grad);
   else f(ws, new p.constructor(0));
 }
 `;

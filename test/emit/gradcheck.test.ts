@@ -10,7 +10,7 @@ import { compile, gradCheck } from './harness.js';
 describe.each([...LAYER_CASES, ...STACK_CASES])('gradients of $name', (c) => {
   const { mod } = compile(c.src, { dtype: 'f64' });
   it.each([1, 3])('batch %i: relative error < 1e-6', (batch) => {
-    const r = gradCheck(mod, batch, { loss: c.loss === true });
+    const r = gradCheck(mod, batch, c.loss ? lossOf(c.src) : {});
     expect(r.checked).toBeGreaterThan(0);
     expect(r.maxRel, r.worst).toBeLessThan(1e-6);
   });
@@ -21,7 +21,12 @@ const convCases = [...LAYER_CASES, ...STACK_CASES].filter((c) => /\bconv\b/.test
 describe.each(convCases)('input gradient methods on $name', (c) => {
   it.each(['gather', 'scatter'] as const)('%s: relative error < 1e-6 (batch 2)', (method) => {
     const { mod } = compile(c.src, { dtype: 'f64' }, method);
-    const r = gradCheck(mod, 2, { loss: c.loss === true });
+    const r = gradCheck(mod, 2, c.loss ? lossOf(c.src) : {});
     expect(r.maxRel, r.worst).toBeLessThan(1e-6);
   });
 });
+
+function lossOf(src: string): { loss?: 'cross_entropy' | 'mse' } {
+  const m = /^\s*loss\s+(cross_entropy|mse)/m.exec(src);
+  return m ? { loss: m[1] as 'cross_entropy' | 'mse' } : {};
+}

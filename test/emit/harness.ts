@@ -64,7 +64,7 @@ export interface GradCheckResult {
 export function gradCheck(
   mod: GeneratedModule,
   batch: number,
-  opts: { loss?: boolean; seed?: number; maxChecks?: number; h?: number } = {},
+  opts: { loss?: 'cross_entropy' | 'mse'; seed?: number; maxChecks?: number; h?: number } = {},
 ): GradCheckResult {
   const seed = opts.seed ?? 1;
   const h = opts.h ?? 1e-5;
@@ -100,7 +100,13 @@ export function gradCheck(
   ws.rng = rng0;
   if (opts.loss) {
     mod.lossAndGrad!(params, input, target, grad, ws);
-    dInput = Float64Array.from(ws.dInput);
+    // lossAndGrad leaves dL/dinput out (as PyTorch does for inputs that do not require grad):
+    // backward from dL/dy gives it, -t/(B p) after softmax for cross-entropy, (y - t)/B for mse
+    ws.rng = rng0;
+    const y = mod.forward(params, input, ws, true);
+    const dOut = new Float64Array(outN);
+    for (let i = 0; i < outN; i++) dOut[i] = opts.loss === 'mse' ? (y[i]! - target[i]!) / batch : -target[i]! / (batch * y[i]!);
+    dInput = Float64Array.from(mod.backward(params, ws, dOut, new Float64Array(mod.paramCount)) as Float64Array);
   } else {
     mod.forward(params, input, ws, true);
     dInput = Float64Array.from(mod.backward(params, ws, coef, grad) as Float64Array);

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { checkSource } from '../../src/check/index.js';
-import { gatherGeometry, gatherWaste, windowGeometry } from '../../src/lower/geometry.js';
+import { errorPadGeometry, inputPadGeometry, windowGeometry } from '../../src/lower/geometry.js';
 import { lower } from '../../src/lower/index.js';
 import type { Network } from '../../src/network.js';
 
@@ -54,7 +54,7 @@ describe('lower', () => {
     expect(pool!.argmax).toBeDefined();
     const byName = new Map(lowered.buffers.map((b) => [b.name, b]));
     expect(byName.get(pool!.argmax!)!.int32).toBe(true);
-    expect(byName.get('e0')?.batched).toBe(false);
+    expect(byName.get('s0')?.batched).toBe(false);
     expect(new Set(lowered.buffers.map((b) => b.name)).size).toBe(lowered.buffers.length);
   });
 
@@ -62,7 +62,7 @@ describe('lower', () => {
     for (const unroll of ['auto', 'max'] as const) {
       const l = lower(net, { unroll });
       expect(l.unroll).toBe(unroll);
-      for (const s of l.steps) expect(Math.max(s.estimate.forward, s.estimate.backward)).toBeLessThanOrEqual(l.budget);
+      for (const s of l.steps) expect(Math.max(s.estimate.forward, s.estimate.backward, s.estimate.inputGrad ?? 0)).toBeLessThanOrEqual(l.budget);
     }
   });
 });
@@ -83,21 +83,35 @@ describe('geometry', () => {
     expect(wide.edges).toEqual([{ y0: 0, y1: 4, x0: 0, x1: 4 }]);
   });
 
-  it('groups a strided gather into classes whose taps divide evenly', () => {
-    const g = windowGeometry(network('input 1x9x9\nconv 1 3x3 stride 2\n').layers[0]!);
-    const gg = gatherGeometry(g);
-    expect(gg.classes.map((c) => c.taps.length)).toEqual([4, 2, 2, 1]);
-    expect(gg.classes.flatMap((c) => c.taps.map((t) => `${t.ky}${t.kx}`)).sort()).toEqual(
-      ['00', '01', '02', '10', '11', '12', '20', '21', '22'].sort(),
-    );
-    expect(gatherWaste(g, gg)).toBeGreaterThan(1);
+  it('pads the input by P and the stride-1 error map by D*(K-1) - P, so the gather gives back H x W', () => {
+    const g = windowGeometry(network('input 3x9x7\nconv 2 5x3 pad 1x0 dilation 2x1\n').layers[0]!);
+    expect(inputPadGeometry(g)).toMatchObject({ channels: 3, top: 1, left: 0, rows: 11, cols: 7, plane: 77 });
+    const e = errorPadGeometry(g)!;
+    expect(e).toMatchObject({ channels: 2, h: g.oh, w: g.ow, top: 2 * 4 - 1, left: 2 });
+    expect(e.rows - 2 * 4).toBe(9);
+    expect(e.cols - 2).toBe(7);
+    expect(inputPadGeometry(windowGeometry(network('input 1x6x6\nconv 1 3x3\n').layers[0]!))).toBeUndefined();
+    expect(errorPadGeometry(windowGeometry(network('input 1x6x6\nconv 1 3x3 pad full\n').layers[0]!))).toBeUndefined();
   });
 
-  it('picks the scatter when the padded gather would mostly multiply zeros', () => {
-    const lenet = network('input 16x5x5\nconv 120 5x5\n');
-    const plan = lower(lenet, { unroll: 'auto' }).steps[0]!.plan;
-    expect(plan.kind === 'conv' && plan.inputGradMethod).toBe('scatter');
-    const same = lower(network('input 4x8x8\nconv 4 3x3 pad 1\n'), { unroll: 'auto' }).steps[0]!.plan;
-    expect(same.kind === 'conv' && same.inputGradMethod).toBe('gather');
+  it('computes a conv whose window covers its whole input as a dense layer', () => {
+    const c5 = lower(network('input 16x5x5\nconv 120 5x5\n'), { unroll: 'auto' }).steps[0]!;
+    expect(c5.kind).toBe('conv');
+    expect(c5.plan).toMatchObject({ kind: 'dense', inputs: 400, units: 120, fromConv: true });
+    const direct = lower(network('input 16x5x5\nconv 120 5x5\n'), { unroll: 'auto', noConvAsDense: true }).steps[0]!;
+    expect(direct.plan.kind).toBe('conv');
+  });
+
+  it('scatters the input gradient for strides, sparse error maps and small outputs; gathers otherwise', () => {
+    const method = (src: string): string | undefined => {
+      const plan = lower(network(src), { unroll: 'auto' }).steps[0]!.plan;
+      return plan.kind === 'conv' ? plan.inputGrad.method : undefined;
+    };
+    expect(method('input 4x8x8\nconv 4 3x3 pad 1\n')).toBe('gather');
+    expect(method('input 4x8x8\nconv 4 3x3 pad 1 relu\nmaxpool 2\n')).toBe('scatter');
+    expect(method('input 4x8x8\nconv 4 3x3 stride 2\n')).toBe('scatter');
+    expect(method('input 4x6x6\nconv 4 4x4\n')).toBe('scatter');
+    const pooled = lower(network('input 4x8x8\nconv 4 3x3 pad 1 relu\nmaxpool 2\n'), { unroll: 'auto' }).steps[0]!.plan;
+    expect(pooled.kind === 'conv' && pooled.density).toBe(0.25);
   });
 });

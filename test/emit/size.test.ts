@@ -50,10 +50,12 @@ describe.each(named)('%s', (name, src) => {
     const sizes = bytecodeSizes(code);
     for (const s of net.steps) {
       if (!s.forwardFn || !s.backwardFn) continue;
-      for (const [fn, estimate] of [
+      const fns: (readonly [string, number])[] = [
         [s.forwardFn, s.estimate.forward],
         [s.backwardFn, s.estimate.backward],
-      ] as const) {
+      ];
+      if (s.inputGradFn) fns.push([s.inputGradFn, s.estimate.inputGrad ?? 0]);
+      for (const [fn, estimate] of fns) {
         const real = sizes.get(fn);
         expect(real, `${fn} was not compiled`).toBeDefined();
         expect(real!, `${fn}: real ${real} vs estimate ${estimate}`).toBeLessThanOrEqual(estimate);
@@ -75,12 +77,15 @@ describe('the size model reacts to what is unrolled', () => {
     expect(total('auto')).toBeLessThan(total('max'));
   });
 
-  it('a window too large to unroll within the budget falls back to plain loops', () => {
-    const { net } = lowered('input 2x60x60\nconv 2 29x29\n', 'auto');
+  it('a window too large to unroll within the budget falls back to one kernel row, then to plain loops', () => {
+    const row = lowered('input 2x60x60\nconv 2 29x29\n', 'auto').net.steps[0]!.plan;
+    expect(row.kind === 'conv' && row.forward.unroll).toBe('row');
+    const { net } = lowered('input 1x4x240\nconv 2 3x200\n', 'auto');
     const plan = net.steps[0]!.plan;
     expect(plan.kind).toBe('conv');
     if (plan.kind !== 'conv') return;
-    expect(plan.weightGrad.generic).toBe(true);
+    expect(plan.forward.unroll).toBe('none');
+    expect(plan.weightGrad.unroll).toBe('none');
     for (const s of net.steps) expect(s.estimate.forward).toBeLessThanOrEqual(BUDGETS.auto);
   });
 });

@@ -1,11 +1,12 @@
 // `cnnc fmt`: in place, --check, exit codes, syntax errors, unreadable files, symbolic links.
 
 import { spawnSync } from 'node:child_process';
-import { lstat, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
+import { writeAtomically } from '../../src/cli/fmt.js';
 import { main } from '../../src/cli/main.js';
 import { CNNC_LSP, root } from '../lsp/client.js';
 
@@ -89,6 +90,16 @@ describe('cnnc fmt', () => {
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readlink(link)).toBe(target);
     expect(await readFile(target, 'utf8')).toBe(TIDY);
+  });
+
+  it('leaves the target as it was and no temporary file when the final rename fails', async () => {
+    const sub = join(dir, 'atomic');
+    await mkdir(sub);
+    const target = join(sub, 'model.cnn');
+    await mkdir(target); // a directory in its place: writing the temporary file works, renaming over it cannot
+    await expect(writeAtomically(target, TIDY)).rejects.toThrow();
+    expect((await stat(target)).isDirectory()).toBe(true);
+    expect(await readdir(sub)).toEqual(['model.cnn']);
   });
 
   it('gives the same exit codes as a real process', async () => {

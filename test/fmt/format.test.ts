@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCnn, tokenMatcher, tokenTypes } from '../../grammar/index.js';
 import { buildAst } from '../../src/ast/index.js';
-import { formatCnn, type FormatResult } from '../../src/fmt/index.js';
+import { formatCnn, layoutCnn, type FormatResult } from '../../src/fmt/index.js';
 import { arbCnn } from '../support/arb-cnn.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -163,5 +163,30 @@ describe('random valid files', () => {
       }),
       { seed: 4711, numRuns: 150 },
     );
+  });
+});
+
+describe('layoutCnn (formatting when the syntax errors are known)', () => {
+  it('gives formatCnn\'s result on random valid files', () => {
+    fc.assert(
+      fc.property(arbCnn({}), (c) => {
+        expect(layoutCnn(c.source)).toEqual(formatCnn(c.source));
+      }),
+      { seed: 815, numRuns: 60 },
+    );
+  });
+
+  it('leaves a text the lexer rejects alone, as formatCnn does', () => {
+    const r = layoutCnn('input 4\n$ dense 2\n');
+    expect('error' in r && r.error).toBe('not formatted: 1 syntax error');
+  });
+
+  it('aligns a run of 150,000 labeled layers (too many to spread into Math.max)', () => {
+    const text = Array.from({ length: 150_000 }, (_, i) => `l${i}: relu # ${i}`).join('\n');
+    const r = layoutCnn(text);
+    if ('error' in r) throw new Error(r.error);
+    const lines = r.text.split('\n');
+    expect(lines[0]).toBe(`l0:${' '.repeat(6)}relu  # 0`);
+    expect(lines[149_999]).toBe('l149999: relu  # 149999');
   });
 });

@@ -1,21 +1,18 @@
-import type { CstNode, IToken } from 'chevrotain';
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIVATION_KEYWORDS, LAYER_KEYWORDS, MAX_BLOCK_DEPTH, OPTION_KEYWORDS, PAD_MODES, parseCnn, STATEMENT_KEYWORDS,
+  ACTIVATION_KEYWORDS, LAYER_KEYWORDS, MAX_BLOCK_DEPTH, OPTION_KEYWORDS, PAD_MODES, type ParseNode, parseCnn,
+  STATEMENT_KEYWORDS,
 } from '../../grammar/index.js';
 
-/** The rule names of a CST, depth first, with `!` on nodes cut short by recovery. */
-function rules(node: CstNode, out: string[] = []): string[] {
-  out.push(node.name + (node.recoveredNode ? '!' : ''));
-  const kids = Object.values(node.children).flat().filter((c): c is CstNode => !('image' in c));
-  kids.sort((a, b) => firstOffset(a) - firstOffset(b));
-  for (const k of kids) rules(k, out);
+/** The rule names of a parse tree, depth first in source order, with `!` on nodes cut short by recovery. */
+function rules(node: ParseNode, out: string[] = []): string[] {
+  out.push(node.rule + (node.recovered ? '!' : ''));
+  for (const value of Object.values(node)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'object' && v !== null && typeof (v as { rule?: unknown }).rule === 'string') rules(v as ParseNode, out);
+    }
+  }
   return out;
-}
-
-function firstOffset(node: CstNode | IToken): number {
-  if ('image' in node) return node.startOffset;
-  return Math.min(...Object.values(node.children).flat().map(firstOffset));
 }
 
 const LENET = `# LeNet-5
@@ -43,7 +40,7 @@ describe('parser', () => {
     const out = parseCnn(LENET);
     expect(out.lexErrors).toEqual([]);
     expect(out.parseErrors).toEqual([]);
-    const r = rules(out.cst);
+    const r = rules(out.tree);
     expect(r.filter((n) => n.endsWith('Stmt'))).toEqual([
       'networkStmt', 'inputStmt', 'layerStmt', 'layerStmt', 'layerStmt', 'layerStmt', 'repeatStmt', 'layerStmt',
       'repeatStmt', 'layerStmt', 'layerStmt', 'layerStmt', 'lossStmt',
@@ -56,20 +53,20 @@ describe('parser', () => {
   it('reads a line that starts with a name as an unknown statement, and a future block', () => {
     const out = parseCnn('convv 6 5x5\nresidual {\n  relu\n}\n');
     expect(out.parseErrors).toEqual([]);
-    expect(rules(out.cst).filter((n) => n.endsWith('Stmt'))).toEqual(['unknownStmt', 'unknownStmt', 'layerStmt']);
+    expect(rules(out.tree).filter((n) => n.endsWith('Stmt'))).toEqual(['unknownStmt', 'unknownStmt', 'layerStmt']);
   });
 
   it('recovers after a structural error and parses the following lines', () => {
     const out = parseCnn('repeat 2 { relu\n}\nconv 6 5x5 }\n} dense\nflatten\n');
     expect(out.parseErrors.map((e) => e.token.image)).toEqual(['relu', '}', 'dense']);
-    const r = rules(out.cst);
+    const r = rules(out.tree);
     expect(r.filter((n) => n.endsWith('Stmt'))).toEqual(['repeatStmt', 'layerStmt', 'layerStmt', 'layerStmt', 'layerStmt']);
   });
 
   it('reports a block left open at the end of the file', () => {
     const out = parseCnn('repeat 2 {\n  relu\n');
     expect(out.parseErrors).toHaveLength(1);
-    expect(rules(out.cst)).toContain('block!');
+    expect(rules(out.tree)).toContain('block!');
   });
 
   it('stops reading blocks nested deeper than MAX_BLOCK_DEPTH instead of overflowing the stack', () => {

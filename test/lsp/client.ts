@@ -1,9 +1,11 @@
 // A minimal LSP client for tests: spawns the real `cnnc lsp --stdio` (from the sources, through
-// tsx: see cnnc-entry.ts) and speaks JSON-RPC to it with vscode-jsonrpc.
+// tsx: see cnnc-entry.ts, or bundled: bundleCnnc) and speaks JSON-RPC to it with vscode-jsonrpc.
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import {
   createMessageConnection,
   StreamMessageReader,
@@ -15,6 +17,32 @@ import type { InitializeResult, PublishDiagnosticsParams } from 'vscode-language
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const CNNC_LSP: readonly string[] = ['--import', 'tsx', join(root, 'test', 'lsp', 'cnnc-entry.ts'), 'lsp', '--stdio'];
+
+/**
+ * The real `cnnc` command from the current sources (cnnc-entry.ts), bundled by esbuild into
+ * test/lsp/tmp/NAME-PID/ (git-ignored), its packages left to node_modules. It runs what tsx runs,
+ * without tsx's per-call cost (esbuild's keepNames helper doubles the parser's time), so tests that
+ * measure or load the server for seconds measure the server. main() loads its command modules by
+ * a computed specifier, so the `lsp` command is an entry of its own beside it. Returns the folder
+ * (to remove afterwards) and the file to give to node.
+ */
+export async function bundleCnnc(name: string): Promise<{ dir: string; main: string }> {
+  const dir = join(root, 'test', 'lsp', 'tmp', `${name}-${process.pid}`);
+  await mkdir(dir, { recursive: true });
+  await build({
+    entryPoints: { cnnc: join(root, 'test', 'lsp', 'cnnc-entry.ts'), lsp: join(root, 'src', 'cli', 'lsp.ts') },
+    outdir: dir,
+    bundle: true,
+    splitting: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    logLevel: 'warning',
+  });
+  // .js files are ES modules here: the nearest package.json is the root's, `"type": "module"`
+  return { dir, main: join(dir, 'cnnc.js') };
+}
 
 export interface Published extends PublishDiagnosticsParams {
   readonly seq: number;
@@ -92,10 +120,10 @@ export class TestClient {
   }
 
   /** The first diagnostics published for `uri` at `version` (or later), after index `since`. */
-  diagnosticsFor(uri: string, version: number, since = 0): Promise<Published> {
+  diagnosticsFor(uri: string, version: number, since = 0, ms = 15_000): Promise<Published> {
     return this.until(
       () => this.published.find((p) => p.seq >= since && p.uri === uri && (p.version ?? -1) >= version),
-      15_000,
+      ms,
       `diagnostics of ${uri} v${version}`,
     );
   }

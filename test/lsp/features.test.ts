@@ -155,6 +155,14 @@ describe('completion', () => {
     expect(labels('loss ')).toEqual(['cross_entropy', 'mse']);
   });
 
+  it('leaves out what the line has after the cursor', () => {
+    const at = (line: string): string[] => completionsAt(line.replace('|', ''), line.indexOf('|')).map((c) => c.label);
+    expect(at('conv 6 5x5 | stride 2 relu  # stride')).toEqual(['pad', 'dilation', 'nobias']);
+    expect(at('c1: conv 6 5x5 nobias |pad 1')).toEqual(['stride', 'dilation', 'relu', 'sigmoid', 'tanh', 'leakyrelu']);
+    expect(at('dense 10 no|bias')).toEqual(['nobias', 'relu', 'sigmoid', 'tanh', 'leakyrelu']); // the word being typed
+    expect(at('maxpool 2 | # pad\nconv 1 1 pad 1')).toEqual(['stride', 'pad']); // not from the next line
+  });
+
   it('offers nothing where a value, a name or nothing may come', () => {
     for (const p of ['conv 6 ', 'conv 6 5x5 stride ', 'conv 6 5x5 relu ', 'dense 10 tanh ', 'dropout 0.5 ', 'softmax ',
       'network ', 'input ', '# conv 6 5x5 ', 'conv 6 5x5 # ', 'flatten ', '\u0000\u0001 ']) {
@@ -192,6 +200,17 @@ describe('code actions', () => {
     const fixed = TextDocument.applyEdits(doc, actions[0]!.edit!.changes![uri]!);
     expect(analyze(fixed).diagnostics.filter((d) => d.code === 'window-too-large')).toEqual([]);
     expect(codeActions(a, uri, { start: { line: 3, character: 0 }, end: { line: 3, character: 5 } })).toEqual([]);
+    expect(actions.map((x) => x.title)).toContain('pad 2 keeps 4x4');
+  });
+
+  it('replace a misspelt keyword with the one the checker suggests', () => {
+    const text = 'input 1x28x28\nconvv 6 5x5\n';
+    const uri = 'file:///t.cnn';
+    const [fix] = codeActions(analyze(text), uri, { start: { line: 1, character: 9 }, end: { line: 1, character: 9 } });
+    expect([fix!.title, fix!.isPreferred, fix!.diagnostics![0]!.code]).toEqual(['replace with `conv`', true, 'unknown-keyword']);
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'cnn', 1, text), fix!.edit!.changes![uri]!);
+    expect(fixed).toBe('input 1x28x28\nconv 6 5x5\n');
+    expect(analyze(fixed).diagnostics).toEqual([]);
   });
 });
 
@@ -221,6 +240,14 @@ describe('docs/editors.md', () => {
     const json = JSON.parse(blocks.find((b) => b.lang === 'json')!.body) as { params: { diagnostics: unknown[] } };
     const a = analyze(example('errors/kernel-too-big.cnn'), '/home/me/models/kernel-too-big.cnn');
     expect(json.params.diagnostics).toEqual(a.diagnostics.map((d) => toLspDiagnostic(a.doc, d)));
+  });
+
+  it('and the Neovim capture (in it, in docs/editors-neovim.txt and in README.md) shows the server\'s message', () => {
+    const [d] = analyze(example('errors/kernel-too-big.cnn')).diagnostics;
+    const capture = readFileSync(join(root, 'docs', 'editors-neovim.txt'), 'utf8');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const errorLine = `E c5: conv 120 5x5 relu        # error: a 5x5 window does not fit a 4x4 input     ■ ${d!.message}`;
+    for (const text of [capture, readme, doc]) expect(text).toContain(errorLine);
   });
 
   it('shows the hover exactly as the server gives it', () => {

@@ -118,10 +118,9 @@ export function runModule(c: Compiled, d: TestData, dtype: Precision, wsSeed = 7
   const grad2 = arrayOf(dtype, mod.paramCount);
   const loss = mod.lossAndGrad(params, input, cast(d.target), grad2, ws);
   const lossMasks = keepMasks(ws);
-  // lossAndGrad returns only the loss; the generated Workspace documents `dInput`, a view of the
-  // input gradient the last backward pass left (compared when present)
-  const wsInput = (ws as Workspace & { dInput?: FloatArray }).dInput;
+  // lossAndGrad returns only the loss and the parameter gradients: like PyTorch for an input that
+  // does not require grad, it leaves dL/dinput out (backward() above computed it)
   const dParams = fromModuleParams(network, mod, grad2);
-  const obs: Observed = wsInput ? { loss, dParams, dInput: Float64Array.from(wsInput) } : { loss, dParams };
+  const obs: Observed = { loss, dParams };
   return { inference, training, loss: { obs, masks: lossMasks } };
 }

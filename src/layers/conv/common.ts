@@ -1,8 +1,8 @@
 // Numbers and small pieces shared by the conv emitters.
 
-import type { ConvPlan, LoweredStep, WindowGeometry } from '../../lower/types.js';
+import type { ConvPlan, LoweredStep, PadGeometry, WindowGeometry } from '../../lower/types.js';
+import { loop, sum, times, type Writer } from '../../emit/writer.js';
 export { outputExpr } from '../activation/emit.js';
-export { accumulators, blockExpr, emitBlocks } from '../../emit/blocks.js';
 
 export interface ConvConsts {
   readonly hw: number; // one input channel
@@ -25,7 +25,29 @@ export function convPlan(step: LoweredStep): ConvPlan {
   return step.plan;
 }
 
-/** Offset of tap (ky, kx) from the window's top-left input position. */
-export function tapOffset(g: WindowGeometry, ky: number, kx: number): number {
-  return ky * g.dh * g.w + kx * g.dw;
+/** `x[c, oy*S - P + ky*D, ...]` as the doc comments write the window. */
+export function windowIndex(g: WindowGeometry, c: string, oy: string, ox: string, ky: string, kx: string): string {
+  const axis = (o: string, s: number, p: number, k: string, d: number): string =>
+    `${s > 1 ? `${o}*${s}` : o}${p > 0 ? ` - ${p}` : ''} + ${d > 1 ? `${k}*${d}` : k}`;
+  return `${c}, ${axis(oy, g.sh, g.ph, ky, g.dh)}, ${axis(ox, g.sw, g.pw, kx, g.dw)}`;
+}
+
+/**
+ * Copies the `pad.channels` planes of one sample (`src` from `base` on, h x w each) into the
+ * scratch `dst`, surrounded by zeros: the copy the kernels read without bounds tests.
+ */
+export function emitPadCopy(w: Writer, src: string, base: string, dst: string, pad: PadGeometry, what: string): void {
+  w.writeLine(
+    `// ${what}, zero-padded into scratch: ${pad.top} row(s) above and below, ${pad.left} column(s) left and right ` +
+      `(${pad.rows}x${pad.cols} per channel)`,
+  );
+  w.writeLine(`${dst}.fill(0, 0, ${pad.channels * pad.plane});`);
+  loop(w, 'c', 0, pad.channels, () => {
+    loop(w, 'iy', 0, pad.h, () => {
+      const from = sum(base, times('c', pad.h * pad.w), times('iy', pad.w));
+      const to = sum(times('c', pad.plane), times('iy', pad.cols), pad.top * pad.cols + pad.left);
+      w.writeLine(`const from = ${from}, to = ${to};`);
+      loop(w, 'ix', 0, pad.w, () => w.writeLine(`${dst}[to + ix] = ${src}[from + ix];`));
+    });
+  });
 }

@@ -1,131 +1,143 @@
-// conv backward, input gradient: the error map dz propagated back through the kernel rotated by
-// 180 degrees, a full correlation:
-//   dx[c, iy, ix] = sum_f sum_ky sum_kx dz'[f, iy + P - ky*D, ix + P - kx*D] * w[f, c, ky, kx]
-// where dz' is dz dilated with S - 1 zeros between its entries (stride S) and padded with zeros.
-// The padding is real: each sample's dz is copied into a zero-padded scratch map (unless no tap
-// ever leaves dz, as with pad full), so no position needs a bounds test. The dilation zeros are
-// not: input position iy only meets the taps with (iy + P - ky*D) divisible by S, and which taps
-// those are depends only on iy mod S, so each class of positions gets its own unrolled gather with
-// literal offsets (stride 1: one class, every tap). Each position sums f, then ky, kx, in every
-// unroll mode.
+// conv backward, input half: the error map propagated back through the kernel rotated by 180
+// degrees, a full correlation (with dz dilated by S - 1 zeros between its entries when S > 1):
+//   dx[c, iy, ix] = sum_f sum_ky sum_kx dz[f, (iy + P - ky*D)/S, (ix + P - kx*D)/S] * w[f, c, ky, kx]
+// (terms whose division is not exact, or that fall outside dz, are zero). Two ways to compute it:
+//   gather  (stride 1): each sample's dz is copied into a scratch padded by D*(K-1) - P zeros, and
+//           dx is the valid correlation of that map with the rotated kernel (corr.ts): every dx
+//           sums f, ky', kx' of the rotated kernel in order;
+//   scatter: each nonzero dz[f, oy, ox] is sent back through the window it came from,
+//           dx[c, oy*S - P + ky*D, ox*S - P + kx*D] += dz[f, oy, ox] * w[f, c, ky, kx],
+//           into a zero-padded scratch (so no bounds test) that is then cropped to dx. It skips
+//           the zeros, which is most of dz when max pooling follows, and needs no dilation for S > 1.
+//           Every dx sums over f, oy, ox in order.
 
-import type { LoweredStep, TapClass } from '../../lower/types.js';
-import { gatherInPlace } from '../../lower/geometry.js';
-import { loop, plus, sum, times, type Writer } from '../../emit/writer.js';
-import { accumulators, blockExpr, convConsts, convPlan, emitBlocks } from './common.js';
+import type { LoweredStep } from '../../lower/types.js';
+import { bindWorkspace, inputGradSignature, doc, loop, plus, sum, times, type EmitContext, type Writer } from '../../emit/writer.js';
+import { convConsts, convPlan, emitPadCopy } from './common.js';
+import { emitCorrelation } from './corr.js';
 
-/** Writes the input gradient into `dx`; locals p, dz, dx, n (and e, the scratch, when padded) are bound. */
-export function emitConvInputGrad(w: Writer, step: LoweredStep): void {
+export function emitConvInputGrad(w: Writer, step: LoweredStep, ctx: EmitContext): void {
   const plan = convPlan(step);
   const g = plan.geom;
-  const gg = plan.gather;
-  const k = convConsts(g);
-  const w0 = step.weight!.offset;
-  const inPlace = gatherInPlace(gg);
-  // the map read: [f][row][col], per-channel plane, row length, where sample b starts
-  const map = inPlace ? 'dz' : 'e';
-  const plane = inPlace ? k.oo : gg.plane;
-  const cols = inPlace ? g.ow : gg.cols;
+  const ig = plan.inputGrad;
   const strided = g.sh > 1 || g.sw > 1;
-  w.writeLine(
-    strided
-      ? `// input gradient: full correlation of dz, dilated by the stride ${g.sh}x${g.sw}, with the ` +
-          `180-degree-rotated kernel, as ${gg.classes.length} gathers (classes iy mod ${g.sh}, ix mod ${g.sw})`
-      : '// input gradient: full correlation of dz with the 180-degree-rotated kernel',
-  );
+  doc(w, [
+    `${step.layer.name} backward, input: dx (${g.c}x${g.h}x${g.w}) = the full correlation of dz` +
+      `${strided ? `, dilated by the stride ${g.sh}x${g.sw},` : ''} with the 180-degree-rotated kernel,`,
+    ig.method === 'gather'
+      ? `gathered: a valid correlation over dz zero-padded by ${ig.pad ? `${ig.pad.top}x${ig.pad.left}` : 'nothing (pad full)'}.`
+      : `scattered: each nonzero dz[f,oy,ox] times w[f,c,:,:] added back into its window` +
+        (plan.density < 1 ? ` (at most 1 in ${Math.round(1 / plan.density)} is nonzero: max pooling follows).` : '.'),
+  ]);
+  w.write(inputGradSignature(step, ctx)).block(() => {
+    if (ig.method === 'gather') gather(w, step);
+    else scatter(w, step);
+  });
+}
+
+function gather(w: Writer, step: LoweredStep): void {
+  const plan = convPlan(step);
+  const g = plan.geom;
+  const k = convConsts(g);
+  const ig = plan.inputGrad;
+  if (ig.method !== 'gather') throw new Error('gather: not a gather plan');
+  const pad = ig.pad;
+  bindWorkspace(w, [['dz', step.dy], ['dx', step.dx], ...(pad ? ([['ep', 's0']] as const) : [])]);
   loop(w, 'b', 0, 'n', () => {
-    w.writeLine(`const db = b * ${k.chw}, ${inPlace ? `mb = b * ${k.fo}` : 'mb = 0'};`);
-    if (!inPlace) {
-      w.writeLine(
-        `// dz of sample b, padded with zeros: ${gg.top} row(s) above, ${gg.bottom} below, ` +
-          `${gg.left} column(s) left, ${gg.right} right`,
-      );
-      w.writeLine(`e.fill(0, 0, ${g.f * gg.plane});`);
-      loop(w, 'f', 0, g.f, () => {
-        loop(w, 'oy', 0, g.oh, () => {
-          w.writeLine(
-            `const s = ${sum(times('b', k.fo), times('f', k.oo), times('oy', g.ow))}, ` +
-              `d = ${sum(times('f', gg.plane), times('oy', gg.cols), gg.top * gg.cols + gg.left)};`,
-          );
-          loop(w, 'ox', 0, g.ow, () => w.writeLine('e[d + ox] = dz[s + ox];'));
+    w.writeLine(`const db = b * ${k.chw}, gb = b * ${k.fo};`);
+    if (pad) emitPadCopy(w, 'dz', 'gb', 'ep', pad, 'dz of sample b');
+    emitCorrelation(w, {
+      src: pad ? 'ep' : 'dz',
+      srcBase: pad ? '0' : 'gb',
+      srcPlane: pad ? pad.plane : k.oo,
+      srcRow: pad ? pad.cols : g.ow,
+      reduce: g.f,
+      outputs: g.c,
+      oh: g.h,
+      ow: g.w,
+      sh: 1,
+      sw: 1,
+      dh: g.dh,
+      dw: g.dw,
+      kh: g.kh,
+      kw: g.kw,
+      // tap (u, v) of the rotated kernel is w[f, c, kh-1-u, kw-1-v]
+      w0: step.weight!.offset + (g.kh - 1) * g.kw + (g.kw - 1),
+      wo: k.kk,
+      wr: k.ckk,
+      wu: -g.kw,
+      wv: -1,
+      dst: 'dx',
+      dstBase: 'db',
+      out: (a) => a,
+      block: ig.block,
+    });
+  });
+}
+
+function scatter(w: Writer, step: LoweredStep): void {
+  const plan = convPlan(step);
+  const g = plan.geom;
+  const k = convConsts(g);
+  const ig = plan.inputGrad;
+  if (ig.method !== 'scatter') throw new Error('scatter: not a scatter plan');
+  const pad = plan.inputPad;
+  const t = pad ? 'dxp' : 'dx';
+  const plane = pad ? pad.plane : k.hw;
+  const row = pad ? pad.cols : g.w;
+  bindWorkspace(w, [['dz', step.dy], ['dx', step.dx], ...(pad ? ([['dxp', 's0']] as const) : [])]);
+  loop(w, 'b', 0, 'n', () => {
+    w.writeLine(`const db = b * ${k.chw}, gb = b * ${k.fo}, tb = ${pad ? '0' : 'db'};`);
+    w.writeLine(pad ? `// the input gradient of sample b, zero-padded like the input (${pad.rows}x${pad.cols} per channel)` : '// dx of sample b');
+    w.writeLine(`${t}.fill(0, tb, tb + ${g.c * plane});`);
+    loop(w, 'f', 0, g.f, () => {
+      w.writeLine(`const wf = ${sum(times('f', k.ckk), step.weight!.offset)}, gf = ${sum('gb', times('f', k.oo))};`);
+      loop(w, 'oy', 0, g.oh, () => {
+        w.writeLine(`const tr = ${sum('tb', times('oy', g.sh * row))}, er = ${sum('gf', times('oy', g.ow))};`);
+        loop(w, 'ox', 0, g.ow, () => {
+          w.writeLine('const e = dz[er + ox];');
+          w.writeLine('if (e === 0) continue;');
+          w.writeLine(`const ti = ${sum('tr', times('ox', g.sw))};`);
+          const taps = (tc: string, wc: string): void => {
+            if (ig.unroll === 'window') {
+              for (let ky = 0; ky < g.kh; ky++) {
+                const parts: string[] = [];
+                for (let kx = 0; kx < g.kw; kx++) {
+                  parts.push(`${t}[${plus(tc, ky * g.dh * row + kx * g.dw)}] += e * p[${plus(wc, ky * g.kw + kx)}];`);
+                }
+                w.writeLine(parts.join(' '));
+              }
+            } else if (ig.unroll === 'row') {
+              w.write(`for (let ky = 0, tu = ${tc}, wu = ${wc}; ky < ${g.kh}; ky++, tu += ${g.dh * row}, wu += ${g.kw})`).block(() => {
+                const parts: string[] = [];
+                for (let kx = 0; kx < g.kw; kx++) parts.push(`${t}[${plus('tu', kx * g.dw)}] += e * p[${plus('wu', kx)}];`);
+                w.writeLine(parts.join(' '));
+              });
+            } else {
+              loop(w, 'ky', 0, g.kh, () => {
+                loop(w, 'kx', 0, g.kw, () => {
+                  w.writeLine(`${t}[${sum(tc, times('ky', g.dh * row), times('kx', g.dw))}] += e * p[${sum(wc, times('ky', g.kw), 'kx')}];`);
+                });
+              });
+            }
+          };
+          if (g.c === 1) {
+            taps('ti', 'wf');
+          } else {
+            w.write(`for (let c = 0, tc = ti, wc = wf; c < ${g.c}; c++, tc += ${plane}, wc += ${k.kk})`).block(() => taps('tc', 'wc'));
+          }
         });
       });
-    }
-    const ip = plan.inputGrad;
-    if (ip.generic) {
-      generic();
-    } else {
-      emitBlocks(w, 'c', g.c, ip.cb, (at, count) => {
-        w.writeLine(`const dc = ${sum('db', blockExpr('c', at, k.hw, 0))}, wc = ${blockExpr('c', at, k.kk, w0)};`);
-        for (const cl of gg.classes) gatherClass(cl, count);
+    });
+    if (pad) {
+      w.writeLine('// crop the padding away');
+      loop(w, 'c', 0, g.c, () => {
+        loop(w, 'iy', 0, g.h, () => {
+          const from = sum(times('c', pad.plane), times('iy', pad.cols), pad.top * pad.cols + pad.left);
+          w.writeLine(`const from = ${from}, to = ${sum('db', times('c', k.hw), times('iy', g.w))};`);
+          loop(w, 'ix', 0, g.w, () => w.writeLine('dx[to + ix] = dxp[from + ix];'));
+        });
       });
     }
   });
-
-  /** Row of error-map position (ty + doy) in the map read, as an offset from `mb`. */
-  function mapRow(ty: string): string {
-    return sum(times(ty, cols), inPlace ? 0 : gg.top * cols + gg.left);
-  }
-
-  function gatherClass(cl: TapClass, count: number): void {
-    if (strided) {
-      w.writeLine(`// class iy = ${cl.ry} + ${g.sh}*ty, ix = ${cl.rx} + ${g.sw}*tx: ${cl.taps.length} of ${k.kk} taps`);
-    }
-    loop(w, 'ty', 0, cl.ty1, () => {
-      w.writeLine(`const dr = ${sum('dc', times('ty', g.sh * g.w), cl.ry * g.w + cl.rx)}, gr = ${sum('mb', mapRow('ty'))};`);
-      loop(w, 'tx', 0, cl.tx1, () => {
-        const at = (j: number): string => `dx[${sum('dr', times('tx', g.sw), j * k.hw)}]`;
-        if (cl.taps.length === 0) {
-          for (let j = 0; j < count; j++) w.writeLine(`${at(j)} = 0;`);
-          return;
-        }
-        w.writeLine(accumulators('s', count));
-        w.write(`for (let f = 0, gf = gr + tx, wf = wc; f < ${g.f}; f++, gf += ${plane}, wf += ${k.ckk})`).block(() => {
-          w.writeLine('let v: number;');
-          for (const t of cl.taps) {
-            const parts = [`v = ${map}[${plus('gf', t.doy * cols + t.dox)}];`];
-            for (let j = 0; j < count; j++) parts.push(`s${j} += v * p[${plus('wf', j * k.kk + t.ky * g.kw + t.kx)}];`);
-            w.writeLine(parts.join(' '));
-          }
-        });
-        for (let j = 0; j < count; j++) w.writeLine(`${at(j)} = s${j};`);
-      });
-    });
-  }
-
-  /** Plain loops over every position and tap, skipping the taps that meet dilation zeros. */
-  function generic(): void {
-    loop(w, 'c', 0, g.c, () => {
-      loop(w, 'iy', 0, g.h, () => {
-        loop(w, 'ix', 0, g.w, () => {
-          w.writeLine('let s = 0;');
-          loop(w, 'f', 0, g.f, () => {
-            w.writeLine(`const gf = ${sum('mb', times('f', plane))}, wf = ${sum(times('f', k.ckk), times('c', k.kk), w0)};`);
-            loop(w, 'ky', 0, g.kh, () => {
-              axis('ny', 'oy', 'iy', g.ph, 'ky', g.dh, g.sh);
-              loop(w, 'kx', 0, g.kw, () => {
-                axis('nx', 'ox', 'ix', g.pw, 'kx', g.dw, g.sw);
-                const row = inPlace ? times('oy', cols) : times(`(oy + ${gg.top})`, cols);
-                const col = inPlace ? 'ox' : plus('ox', gg.left);
-                w.writeLine(`s += ${map}[${sum('gf', row, col)}] * p[${sum('wf', times('ky', g.kw), 'kx')}];`);
-              });
-            });
-          });
-          w.writeLine(`dx[${sum('db', times('c', k.hw), times('iy', g.w), 'ix')}] = s;`);
-        });
-      });
-    });
-  }
-
-  /** o = (i + pad - t*dil) / stride, skipping the tap when that is not a whole number. */
-  function axis(nv: string, ov: string, iv: string, pad: number, tv: string, dil: number, stride: number): void {
-    const n = plus(`${iv} - ${times(tv, dil)}`, pad);
-    if (stride === 1) {
-      w.writeLine(`const ${ov} = ${n};`);
-      return;
-    }
-    w.writeLine(`const ${nv} = ${n};`);
-    w.writeLine(`if (${nv} % ${stride} !== 0) continue;`);
-    w.writeLine(`const ${ov} = ${nv} / ${stride};`);
-  }
 }

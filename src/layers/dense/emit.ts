@@ -1,18 +1,48 @@
 // dense: y = W x + b with W [out][in] (PyTorch's Linear); a CxHxW input is read flattened.
-// Backward: db[o] = sum_b dz[b,o]; dW[o][i] = sum_b dz[b,o] x[b,i]; dx[b,i] = sum_o W[o][i] dz[b,o].
-// Blocks of outputs (forward) and of weight columns (backward) live in independent accumulators;
-// each sum runs over i, b and o in increasing order whatever the block size.
+// Backward: db[o] = sum_b dz[b,o]; dW[o][i] = sum_b dz[b,o] x[b,i]; dx[b,i] = sum_o dz[b,o] W[o][i].
+// All three are matrix products, written as register-blocked loops: a pass holds a block of
+// outputs x samples (forward), outputs x inputs (dW) or inputs x samples (dx) in independent
+// accumulators, so each value loaded serves a whole row or column of the block. Samples beyond
+// the last full block run one at a time. A batch of one sample (inference, online training)
+// takes its own paths in the backward pass: dW is an outer product, and dx adds the rows of W that
+// a nonzero dz[o] selects (a relu before makes about half of them zero). Every sum runs over i, b
+// and o in increasing order whatever the blocks, so blocking never changes a number. A conv layer whose window covers its
+// whole input is emitted here too: its weight [f][c][kh][kw] is exactly W [f][c*kh*kw].
 
 import type { DensePlan, LoweredStep } from '../../lower/types.js';
 import { emitFusedActivationBackward, outputExpr } from '../activation/emit.js';
-import { backwardSignature, bindWorkspace, doc, forwardSignature, loop, plus, sum, times, type EmitContext, type Writer } from '../../emit/writer.js';
+import { backwardSignature, bindWorkspace, doc, forwardSignature, inputGradSignature, loop, plus, sum, times, type EmitContext, type Writer } from '../../emit/writer.js';
 import type { StepEmitter } from '../emitters.js';
-import { accumulators, blockExpr, emitBlocks } from '../../emit/blocks.js';
-
+import { blockExpr, emitBlocks } from '../../emit/blocks.js';
 
 function densePlan(step: LoweredStep): DensePlan {
   if (step.plan.kind !== 'dense') throw new Error(`dense emitter: ${step.layer.name} has a ${step.plan.kind} plan`);
   return step.plan;
+}
+
+function what(step: LoweredStep, d: DensePlan): string {
+  if (!d.fromConv) return `${step.layer.name}`;
+  const [c, h, w] = step.input;
+  return `${step.layer.name} (conv: its ${h}x${w} window covers the whole ${c}x${h}x${w} input, so it is a dense layer)`;
+}
+
+/**
+ * Samples in blocks of `bb`, then one at a time: `body(m, bs)` writes a pass for samples b .. b+m-1
+ * (`m` = bb in the blocked loop, 1 after it).
+ */
+function sampleBlocks(w: Writer, bb: number, body: (m: number) => void): void {
+  if (bb === 1) {
+    loop(w, 'b', 0, 'n', () => body(1));
+    return;
+  }
+  w.writeLine('let b = 0;');
+  w.write(`for (; b + ${bb} <= n; b += ${bb})`).block(() => body(bb));
+  w.write('for (; b < n; b++)').block(() => body(1));
+}
+
+/** Output channels per pass: `ob` beside a block of samples, `ob1` for a sample on its own. */
+function outputsPerPass(d: DensePlan, m: number): number {
+  return Math.min(d.units, m === 1 ? d.ob1 : d.ob);
 }
 
 export const denseEmitter: StepEmitter = {
@@ -21,24 +51,40 @@ export const denseEmitter: StepEmitter = {
     const w0 = step.weight!.offset;
     const b0 = step.bias?.offset;
     doc(w, [
-      `${step.layer.name} forward: y = W x${b0 === undefined ? '' : ' + b'}${step.fused ? `, then ${step.fused.kind} (fused)` : ''}; ` +
-        `${d.inputs} -> ${d.units}, W [${d.units}][${d.inputs}] at p[${w0}]${b0 === undefined ? '' : `, b at p[${b0}]`}; ` +
-        `${d.ob} output(s) per pass.`,
+      `${what(step, d)} forward: y = W x${b0 === undefined ? '' : ' + b'}${step.fused ? `, then ${step.fused.kind} (fused)` : ''}; ` +
+        `${d.inputs} -> ${d.units}, W [${d.units}][${d.inputs}] at p[${w0}]${b0 === undefined ? '' : `, b at p[${b0}]`};`,
+      `${d.ob} output(s) x ${d.bb} sample(s) per pass; ${d.ob1} output(s) per pass for a sample on its own.`,
     ]);
     w.write(forwardSignature(step, ctx, { p: true, training: false })).block(() => {
       bindWorkspace(w, [['x', step.x], ['y', step.y]]);
-      loop(w, 'b', 0, 'n', () => {
-        w.writeLine(`const xb = b * ${d.inputs}, yb = b * ${d.units};`);
-        emitBlocks(w, 'o', d.units, d.ob, (at, count) => {
+      sampleBlocks(w, d.bb, (m) => {
+        const xs: string[] = [];
+        for (let q = 0; q < m; q++) xs.push(`x${q} = ${sum(times('b', d.inputs), q * d.inputs)}`);
+        w.writeLine(`const ${xs.join(', ')}, yb = b * ${d.units};`);
+        emitBlocks(w, 'o', d.units, outputsPerPass(d, m), (at, count) => {
+          const acc = (j: number, q: number): string => (m === 1 ? `s${j}` : `s${j}_${q}`);
           w.writeLine(`const wo = ${blockExpr('o', at, d.inputs, w0)};`);
-          w.writeLine(accumulators('s', count, (j) => (b0 === undefined ? '0' : `p[${blockExpr('o', at, 1, b0 + j)}]`)));
+          const init: string[] = [];
+          for (let j = 0; j < count; j++) {
+            const start = b0 === undefined ? '0' : `p[${blockExpr('o', at, 1, b0 + j)}]`;
+            for (let q = 0; q < m; q++) init.push(`${acc(j, q)} = ${start}`);
+          }
+          w.writeLine(`let ${init.join(', ')};`);
           loop(w, 'i', 0, d.inputs, () => {
-            const parts = ['const v = x[xb + i];'];
-            for (let j = 0; j < count; j++) parts.push(`s${j} += v * p[${sum('wo', j * d.inputs, 'i')}];`);
+            const parts: string[] = [];
+            for (let q = 0; q < m; q++) parts.push(`const v${q} = x[x${q} + i];`);
+            for (let j = 0; j < count; j++) {
+              parts.push(`${j === 0 ? 'let ' : ''}t = p[${sum('wo', j * d.inputs, 'i')}];`);
+              for (let q = 0; q < m; q++) parts.push(`${acc(j, q)} += v${q} * t;`);
+            }
             w.writeLine(parts.join(' '));
           });
-          for (let j = 0; j < count; j++) {
-            w.writeLine(`y[${sum('yb', blockExpr('o', at, 1, j))}] = ${outputExpr(step, `s${j}`)};`);
+          for (let q = 0; q < m; q++) {
+            const stores: string[] = [];
+            for (let j = 0; j < count; j++) {
+              stores.push(`y[${sum('yb', blockExpr('o', at, 1, q * d.units + j))}] = ${outputExpr(step, acc(j, q))};`);
+            }
+            w.writeLine(stores.join(' '));
           }
         });
       });
@@ -49,11 +95,12 @@ export const denseEmitter: StepEmitter = {
     const d = densePlan(step);
     const w0 = step.weight!.offset;
     doc(w, [
-      `${step.layer.name} backward: dz = dy${step.fused ? ` * ${step.fused.kind}'(y)` : ''}; db, dW into grad; ` +
-        `dx = W^T dz; ${d.ib} column(s) of W per pass.`,
+      `${what(step, d)} backward, parameters: dz = dy${step.fused ? ` * ${step.fused.kind}'(y)` : ''}, in place; ` +
+        `${step.bias ? 'db = sum_b dz; ' : ''}dW[o][i] = sum_b dz[b,o] x[b,i],`,
+      `${d.ob} output(s) x ${d.ib} input(s) per pass.`,
     ]);
-    w.write(backwardSignature(step, ctx, { p: true, grad: true })).block(() => {
-      const fields: [string, string][] = [['x', step.x], ['dz', step.dy], ['dx', step.dx]];
+    w.write(backwardSignature(step, ctx, { p: false, grad: true })).block(() => {
+      const fields: [string, string][] = [['x', step.x], ['dz', step.dy]];
       if (step.fused) fields.push(['y', step.y]);
       bindWorkspace(w, fields);
       if (step.fused) emitFusedActivationBackward(w, step.fused, 'dz', 'y', `n * ${d.units}`);
@@ -65,35 +112,87 @@ export const denseEmitter: StepEmitter = {
           w.writeLine(`grad[${plus('o', step.bias!.offset)}] = s;`);
         });
       }
+      w.write('if (n === 1)').block(() => {
+        w.writeLine('// weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0');
+        w.write(`for (let o = 0, wo = ${w0}; o < ${d.units}; o++, wo += ${d.inputs})`).block(() => {
+          w.writeLine('const e = dz[o];');
+          w.write('if (e === 0)').block(() => {
+            w.writeLine(`grad.fill(0, wo, wo + ${d.inputs});`);
+            w.writeLine('continue;');
+          });
+          loop(w, 'i', 0, d.inputs, () => w.writeLine('grad[wo + i] = e * x[i];'));
+        });
+        w.writeLine('return;');
+      });
       w.writeLine('// weight gradient: dW[o][i] = sum over the batch of dz[b,o] x[b,i]');
-      loop(w, 'o', 0, d.units, () => {
-        w.writeLine(`const wo = ${sum(times('o', d.inputs), w0)};`);
-        emitBlocks(w, 'i', d.inputs, d.ib, (at, count) => {
-          w.writeLine(accumulators('a', count));
+      emitBlocks(w, 'o', d.units, d.ob, (oat, ocount) => {
+        emitBlocks(w, 'i', d.inputs, d.ib, (iat, icount) => {
+          const acc = (j: number, m: number): string => `a${j}_${m}`;
+          for (let j = 0; j < ocount; j++) {
+            const names: string[] = [];
+            for (let m = 0; m < icount; m++) names.push(`${acc(j, m)} = 0`);
+            w.writeLine(`let ${names.join(', ')};`);
+          }
           loop(w, 'b', 0, 'n', () => {
-            w.writeLine(`const e = dz[${sum(times('b', d.units), 'o')}], xi = ${sum(times('b', d.inputs), blockExpr('i', at, 1, 0))};`);
+            const e: string[] = [];
+            for (let j = 0; j < ocount; j++) e.push(`e${j} = dz[${sum(times('b', d.units), blockExpr('o', oat, 1, j))}]`);
+            w.writeLine(`const ${e.join(', ')}, xi = ${sum(times('b', d.inputs), blockExpr('i', iat, 1, 0))};`);
             const parts: string[] = [];
-            for (let j = 0; j < count; j++) parts.push(`a${j} += e * x[${plus('xi', j)}];`);
+            for (let m = 0; m < icount; m++) {
+              parts.push(`const v${m} = x[${plus('xi', m)}];`);
+              for (let j = 0; j < ocount; j++) parts.push(`${acc(j, m)} += e${j} * v${m};`);
+            }
             w.writeLine(parts.join(' '));
           });
-          const parts: string[] = [];
-          for (let j = 0; j < count; j++) parts.push(`grad[${sum('wo', blockExpr('i', at, 1, j))}] = a${j};`);
-          w.writeLine(parts.join(' '));
+          for (let j = 0; j < ocount; j++) {
+            const stores: string[] = [];
+            for (let m = 0; m < icount; m++) {
+              stores.push(`grad[${sum(blockExpr('o', oat, d.inputs, 0), blockExpr('i', iat, 1, w0 + j * d.inputs + m))}] = ${acc(j, m)};`);
+            }
+            w.writeLine(stores.join(' '));
+          }
         });
       });
-      w.writeLine('// input gradient: dx = W^T dz');
-      loop(w, 'b', 0, 'n', () => {
+    });
+  },
+
+  inputGrad(w: Writer, step: LoweredStep, ctx: EmitContext): void {
+    const d = densePlan(step);
+    const w0 = step.weight!.offset;
+    doc(w, [`${what(step, d)} backward, input: dx[b,i] = sum_o dz[b,o] W[o][i] (dx = W^T dz), ${d.ib} input(s) x ${d.bb} sample(s) per pass.`]);
+    w.write(inputGradSignature(step, ctx)).block(() => {
+      bindWorkspace(w, [['dz', step.dy], ['dx', step.dx]]);
+      w.write('if (n === 1)').block(() => {
+        w.writeLine('// one sample: dx = the sum of the rows W[o] scaled by dz[o], in order, skipping dz[o] = 0');
+        w.writeLine(`dx.fill(0, 0, ${d.inputs});`);
+        w.write(`for (let o = 0, wo = ${w0}; o < ${d.units}; o++, wo += ${d.inputs})`).block(() => {
+          w.writeLine('const e = dz[o];');
+          w.writeLine('if (e === 0) continue;');
+          loop(w, 'i', 0, d.inputs, () => w.writeLine('dx[i] += e * p[wo + i];'));
+        });
+        w.writeLine('return;');
+      });
+      sampleBlocks(w, d.bb, (m) => {
         w.writeLine(`const gb = b * ${d.units}, xb = b * ${d.inputs};`);
         emitBlocks(w, 'i', d.inputs, d.ib, (at, count) => {
-          w.writeLine(accumulators('s', count));
+          const acc = (j: number, q: number): string => (m === 1 ? `s${j}` : `s${j}_${q}`);
+          const init: string[] = [];
+          for (let j = 0; j < count; j++) for (let q = 0; q < m; q++) init.push(`${acc(j, q)} = 0`);
+          w.writeLine(`let ${init.join(', ')};`);
           w.write(`for (let o = 0, wi = ${blockExpr('i', at, 1, w0)}; o < ${d.units}; o++, wi += ${d.inputs})`).block(() => {
-            const parts = ['const e = dz[gb + o];'];
-            for (let j = 0; j < count; j++) parts.push(`s${j} += e * p[${plus('wi', j)}];`);
+            const parts: string[] = [];
+            for (let q = 0; q < m; q++) parts.push(`const e${q} = dz[${plus('gb + o', q * d.units)}];`);
+            for (let j = 0; j < count; j++) {
+              parts.push(`${j === 0 ? 'let ' : ''}t = p[${plus('wi', j)}];`);
+              for (let q = 0; q < m; q++) parts.push(`${acc(j, q)} += e${q} * t;`);
+            }
             w.writeLine(parts.join(' '));
           });
-          const parts: string[] = [];
-          for (let j = 0; j < count; j++) parts.push(`dx[${sum('xb', blockExpr('i', at, 1, j))}] = s${j};`);
-          w.writeLine(parts.join(' '));
+          for (let q = 0; q < m; q++) {
+            const stores: string[] = [];
+            for (let j = 0; j < count; j++) stores.push(`dx[${sum('xb', blockExpr('i', at, 1, q * d.inputs + j))}] = ${acc(j, q)};`);
+            w.writeLine(stores.join(' '));
+          }
         });
       });
     });
