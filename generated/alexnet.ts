@@ -91,6 +91,10 @@ export interface Workspace {
   readonly g1: Float32Array;
   /** zero-padded copy of one sample's conv input, error map or input gradient, 92256 */
   readonly s0: Float32Array;
+  /** the nonzero errors of one conv filter's map (values), for the sparse weight gradient, 3025 */
+  readonly nzv: Float32Array;
+  /** and their input offsets, 3025 */
+  readonly nzo: Int32Array;
   /** dL/dinput after backward() (lossAndGrad does not compute it): what backward returns, a view of a gradient buffer */
   readonly dInput: Float32Array;
   /** the dropout masks in layer order (the m* fields above): 0 or 1/(1 - rate) per element */
@@ -125,11 +129,13 @@ export function createWorkspace(batch = 1, seed = 0): Workspace {
   const g0 = new Float32Array(batch * 290400);
   const g1 = new Float32Array(batch * 154587);
   const s0 = new Float32Array(92256);
+  const nzv = new Float32Array(3025);
+  const nzo = new Int32Array(3025);
   return {
     model: MODEL,
     batch,
     rng: (seed ^ 0x5bd1e995) | 0,
-    a0, a1, a2, i1, a3, a4, i3, a5, a6, a7, a8, i7, a9, a10, m9, a11, a12, m11, a13, a14, g0, g1, s0,
+    a0, a1, a2, i1, a3, a4, i3, a5, a6, a7, a8, i7, a9, a10, m9, a11, a12, m11, a13, a14, g0, g1, s0, nzv, nzo,
     dInput: g1.subarray(0, batch * 154587),
     dropoutMasks: [m9, m11],
   };
@@ -280,7 +286,7 @@ function conv1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
  * the correlation of the input with the error map, 1x11 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function conv1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a0, dz = ws.g0, y = ws.a1, n = ws.batch;
+  const x = ws.a0, dz = ws.g0, y = ws.a1, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 290400; i++) {
     const v = y[i];
@@ -302,17 +308,24 @@ function conv1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
   for (let b = 0; b < n; b++) {
     const xb = b * 154587, gb = b * 290400;
     for (let f = 0; f < 96; f++) {
+      const gf = gb + f * 3025;
+      let nz = 0;
+      for (let oy = 0; oy < 55; oy++) {
+        for (let ox = 0; ox < 55; ox++) {
+          const e = dz[gf + oy * 55 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 908 + ox * 4;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 3; c++) {
         for (let ky = 0; ky < 11; ky++) {
           let a0 = grad[f * 363 + c * 121 + ky * 11], a1 = grad[f * 363 + c * 121 + ky * 11 + 1], a2 = grad[f * 363 + c * 121 + ky * 11 + 2], a3 = grad[f * 363 + c * 121 + ky * 11 + 3], a4 = grad[f * 363 + c * 121 + ky * 11 + 4], a5 = grad[f * 363 + c * 121 + ky * 11 + 5], a6 = grad[f * 363 + c * 121 + ky * 11 + 6], a7 = grad[f * 363 + c * 121 + ky * 11 + 7], a8 = grad[f * 363 + c * 121 + ky * 11 + 8], a9 = grad[f * 363 + c * 121 + ky * 11 + 9], a10 = grad[f * 363 + c * 121 + ky * 11 + 10];
-          for (let oy = 0; oy < 55; oy++) {
-            const er = gb + f * 3025 + oy * 55, xr = xb + c * 51529 + oy * 908 + ky * 227;
-            for (let ox = 0; ox < 55; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox * 4;
-              a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7]; a8 += e * x[xi + 8]; a9 += e * x[xi + 9]; a10 += e * x[xi + 10];
-            }
+          const xc = xb + c * 51529 + ky * 227;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4]; a5 += e * x[xi + 5]; a6 += e * x[xi + 6]; a7 += e * x[xi + 7]; a8 += e * x[xi + 8]; a9 += e * x[xi + 9]; a10 += e * x[xi + 10];
           }
           grad[f * 363 + c * 121 + ky * 11] = a0; grad[f * 363 + c * 121 + ky * 11 + 1] = a1; grad[f * 363 + c * 121 + ky * 11 + 2] = a2; grad[f * 363 + c * 121 + ky * 11 + 3] = a3; grad[f * 363 + c * 121 + ky * 11 + 4] = a4; grad[f * 363 + c * 121 + ky * 11 + 5] = a5; grad[f * 363 + c * 121 + ky * 11 + 6] = a6; grad[f * 363 + c * 121 + ky * 11 + 7] = a7; grad[f * 363 + c * 121 + ky * 11 + 8] = a8; grad[f * 363 + c * 121 + ky * 11 + 9] = a9; grad[f * 363 + c * 121 + ky * 11 + 10] = a10;
         }
@@ -539,7 +552,7 @@ function conv2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
  * the correlation of the input with the error map, 5x5 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function conv2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a2, dz = ws.g0, y = ws.a3, xp = ws.s0, n = ws.batch;
+  const x = ws.a2, dz = ws.g0, y = ws.a3, xp = ws.s0, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 186624; i++) {
     const v = y[i];
@@ -571,6 +584,17 @@ function conv2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
       }
     }
     for (let f = 0; f < 256; f++) {
+      const gf = gb + f * 729;
+      let nz = 0;
+      for (let oy = 0; oy < 27; oy++) {
+        for (let ox = 0; ox < 27; ox++) {
+          const e = dz[gf + oy * 27 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 31 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 96; c++) {
         {
           let a0 = grad[f * 2400 + c * 25 + 34944], a1 = grad[f * 2400 + c * 25 + 34945], a2 = grad[f * 2400 + c * 25 + 34946], a3 = grad[f * 2400 + c * 25 + 34947], a4 = grad[f * 2400 + c * 25 + 34948];
@@ -578,18 +602,14 @@ function conv2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
           let a10 = grad[f * 2400 + c * 25 + 34954], a11 = grad[f * 2400 + c * 25 + 34955], a12 = grad[f * 2400 + c * 25 + 34956], a13 = grad[f * 2400 + c * 25 + 34957], a14 = grad[f * 2400 + c * 25 + 34958];
           let a15 = grad[f * 2400 + c * 25 + 34959], a16 = grad[f * 2400 + c * 25 + 34960], a17 = grad[f * 2400 + c * 25 + 34961], a18 = grad[f * 2400 + c * 25 + 34962], a19 = grad[f * 2400 + c * 25 + 34963];
           let a20 = grad[f * 2400 + c * 25 + 34964], a21 = grad[f * 2400 + c * 25 + 34965], a22 = grad[f * 2400 + c * 25 + 34966], a23 = grad[f * 2400 + c * 25 + 34967], a24 = grad[f * 2400 + c * 25 + 34968];
-          for (let oy = 0; oy < 27; oy++) {
-            const er = gb + f * 729 + oy * 27, xr = c * 961 + oy * 31;
-            for (let ox = 0; ox < 27; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2]; a3 += e * xp[xi + 3]; a4 += e * xp[xi + 4];
-              a5 += e * xp[xi + 31]; a6 += e * xp[xi + 32]; a7 += e * xp[xi + 33]; a8 += e * xp[xi + 34]; a9 += e * xp[xi + 35];
-              a10 += e * xp[xi + 62]; a11 += e * xp[xi + 63]; a12 += e * xp[xi + 64]; a13 += e * xp[xi + 65]; a14 += e * xp[xi + 66];
-              a15 += e * xp[xi + 93]; a16 += e * xp[xi + 94]; a17 += e * xp[xi + 95]; a18 += e * xp[xi + 96]; a19 += e * xp[xi + 97];
-              a20 += e * xp[xi + 124]; a21 += e * xp[xi + 125]; a22 += e * xp[xi + 126]; a23 += e * xp[xi + 127]; a24 += e * xp[xi + 128];
-            }
+          const xc = c * 961;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2]; a3 += e * xp[xi + 3]; a4 += e * xp[xi + 4];
+            a5 += e * xp[xi + 31]; a6 += e * xp[xi + 32]; a7 += e * xp[xi + 33]; a8 += e * xp[xi + 34]; a9 += e * xp[xi + 35];
+            a10 += e * xp[xi + 62]; a11 += e * xp[xi + 63]; a12 += e * xp[xi + 64]; a13 += e * xp[xi + 65]; a14 += e * xp[xi + 66];
+            a15 += e * xp[xi + 93]; a16 += e * xp[xi + 94]; a17 += e * xp[xi + 95]; a18 += e * xp[xi + 96]; a19 += e * xp[xi + 97];
+            a20 += e * xp[xi + 124]; a21 += e * xp[xi + 125]; a22 += e * xp[xi + 126]; a23 += e * xp[xi + 127]; a24 += e * xp[xi + 128];
           }
           grad[f * 2400 + c * 25 + 34944] = a0; grad[f * 2400 + c * 25 + 34945] = a1; grad[f * 2400 + c * 25 + 34946] = a2; grad[f * 2400 + c * 25 + 34947] = a3; grad[f * 2400 + c * 25 + 34948] = a4;
           grad[f * 2400 + c * 25 + 34949] = a5; grad[f * 2400 + c * 25 + 34950] = a6; grad[f * 2400 + c * 25 + 34951] = a7; grad[f * 2400 + c * 25 + 34952] = a8; grad[f * 2400 + c * 25 + 34953] = a9;
@@ -1355,7 +1375,7 @@ function conv5_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
  * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 5 is nonzero: max pooling follows).
  */
 function conv5_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a6, dz = ws.g0, y = ws.a7, xp = ws.s0, n = ws.batch;
+  const x = ws.a6, dz = ws.g0, y = ws.a7, xp = ws.s0, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 43264; i++) {
     const v = y[i];
@@ -1387,21 +1407,28 @@ function conv5_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
       }
     }
     for (let f = 0; f < 256; f++) {
+      const gf = gb + f * 169;
+      let nz = 0;
+      for (let oy = 0; oy < 13; oy++) {
+        for (let ox = 0; ox < 13; ox++) {
+          const e = dz[gf + oy * 13 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 15 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 384; c++) {
         {
           let a0 = grad[f * 3456 + c * 9 + 2862208], a1 = grad[f * 3456 + c * 9 + 2862209], a2 = grad[f * 3456 + c * 9 + 2862210];
           let a3 = grad[f * 3456 + c * 9 + 2862211], a4 = grad[f * 3456 + c * 9 + 2862212], a5 = grad[f * 3456 + c * 9 + 2862213];
           let a6 = grad[f * 3456 + c * 9 + 2862214], a7 = grad[f * 3456 + c * 9 + 2862215], a8 = grad[f * 3456 + c * 9 + 2862216];
-          for (let oy = 0; oy < 13; oy++) {
-            const er = gb + f * 169 + oy * 13, xr = c * 225 + oy * 15;
-            for (let ox = 0; ox < 13; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
-              a3 += e * xp[xi + 15]; a4 += e * xp[xi + 16]; a5 += e * xp[xi + 17];
-              a6 += e * xp[xi + 30]; a7 += e * xp[xi + 31]; a8 += e * xp[xi + 32];
-            }
+          const xc = c * 225;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+            a3 += e * xp[xi + 15]; a4 += e * xp[xi + 16]; a5 += e * xp[xi + 17];
+            a6 += e * xp[xi + 30]; a7 += e * xp[xi + 31]; a8 += e * xp[xi + 32];
           }
           grad[f * 3456 + c * 9 + 2862208] = a0; grad[f * 3456 + c * 9 + 2862209] = a1; grad[f * 3456 + c * 9 + 2862210] = a2;
           grad[f * 3456 + c * 9 + 2862211] = a3; grad[f * 3456 + c * 9 + 2862212] = a4; grad[f * 3456 + c * 9 + 2862213] = a5;

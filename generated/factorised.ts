@@ -80,6 +80,10 @@ export interface Workspace {
   readonly g1: Float32Array;
   /** zero-padded copy of one sample's conv input, error map or input gradient, 11264 */
   readonly s0: Float32Array;
+  /** the nonzero errors of one conv filter's map (values), for the sparse weight gradient, 1024 */
+  readonly nzv: Float32Array;
+  /** and their input offsets, 1024 */
+  readonly nzo: Int32Array;
   /** dL/dinput after backward() (lossAndGrad does not compute it): what backward returns, a view of a gradient buffer */
   readonly dInput: Float32Array;
   /** the dropout masks in layer order (the m* fields above): 0 or 1/(1 - rate) per element */
@@ -110,11 +114,13 @@ export function createWorkspace(batch = 1, seed = 0): Workspace {
   const g0 = new Float32Array(batch * 8192);
   const g1 = new Float32Array(batch * 32768);
   const s0 = new Float32Array(11264);
+  const nzv = new Float32Array(1024);
+  const nzo = new Int32Array(1024);
   return {
     model: MODEL,
     batch,
     rng: (seed ^ 0x5bd1e995) | 0,
-    a0, a1, a2, i1, a3, a4, a5, a6, i5, a7, a8, a9, a10, m9, a11, a12, g0, g1, s0,
+    a0, a1, a2, i1, a3, a4, a5, a6, i5, a7, a8, a9, a10, m9, a11, a12, g0, g1, s0, nzv, nzo,
     dInput: g0.subarray(0, batch * 3072),
     dropoutMasks: [m9],
   };
@@ -251,7 +257,7 @@ function stem_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
  * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function stem_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a0, dz = ws.g1, y = ws.a1, xp = ws.s0, n = ws.batch;
+  const x = ws.a0, dz = ws.g1, y = ws.a1, xp = ws.s0, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 32768; i++) {
     const v = y[i];
@@ -283,21 +289,28 @@ function stem_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
       }
     }
     for (let f = 0; f < 32; f++) {
+      const gf = gb + f * 1024;
+      let nz = 0;
+      for (let oy = 0; oy < 32; oy++) {
+        for (let ox = 0; ox < 32; ox++) {
+          const e = dz[gf + oy * 32 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 34 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 3; c++) {
         {
           let a0 = grad[f * 27 + c * 9], a1 = grad[f * 27 + c * 9 + 1], a2 = grad[f * 27 + c * 9 + 2];
           let a3 = grad[f * 27 + c * 9 + 3], a4 = grad[f * 27 + c * 9 + 4], a5 = grad[f * 27 + c * 9 + 5];
           let a6 = grad[f * 27 + c * 9 + 6], a7 = grad[f * 27 + c * 9 + 7], a8 = grad[f * 27 + c * 9 + 8];
-          for (let oy = 0; oy < 32; oy++) {
-            const er = gb + f * 1024 + oy * 32, xr = c * 1156 + oy * 34;
-            for (let ox = 0; ox < 32; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
-              a3 += e * xp[xi + 34]; a4 += e * xp[xi + 35]; a5 += e * xp[xi + 36];
-              a6 += e * xp[xi + 68]; a7 += e * xp[xi + 69]; a8 += e * xp[xi + 70];
-            }
+          const xc = c * 1156;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+            a3 += e * xp[xi + 34]; a4 += e * xp[xi + 35]; a5 += e * xp[xi + 36];
+            a6 += e * xp[xi + 68]; a7 += e * xp[xi + 69]; a8 += e * xp[xi + 70];
           }
           grad[f * 27 + c * 9] = a0; grad[f * 27 + c * 9 + 1] = a1; grad[f * 27 + c * 9 + 2] = a2;
           grad[f * 27 + c * 9 + 3] = a3; grad[f * 27 + c * 9 + 4] = a4; grad[f * 27 + c * 9 + 5] = a5;
@@ -889,7 +902,7 @@ function expand_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
  * the correlation of the input with the error map, 1x1 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function expand_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a4, dz = ws.g1, y = ws.a5, n = ws.batch;
+  const x = ws.a4, dz = ws.g1, y = ws.a5, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 16384; i++) {
     const v = y[i];
@@ -911,17 +924,24 @@ function expand_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
   for (let b = 0; b < n; b++) {
     const xb = b * 8192, gb = b * 16384;
     for (let f = 0; f < 64; f++) {
+      const gf = gb + f * 256;
+      let nz = 0;
+      for (let oy = 0; oy < 16; oy++) {
+        for (let ox = 0; ox < 16; ox++) {
+          const e = dz[gf + oy * 16 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 16 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 32; c++) {
         {
           let a0 = grad[f * 32 + c + 15296];
-          for (let oy = 0; oy < 16; oy++) {
-            const er = gb + f * 256 + oy * 16, xr = xb + c * 256 + oy * 16;
-            for (let ox = 0; ox < 16; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * x[xi];
-            }
+          const xc = xb + c * 256;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * x[xi];
           }
           grad[f * 32 + c + 15296] = a0;
         }

@@ -63,6 +63,10 @@ export interface Workspace {
   readonly g0: Float32Array;
   /** gradients, used in turn by the steps, 1176 per sample */
   readonly g1: Float32Array;
+  /** the nonzero errors of one conv filter's map (values), for the sparse weight gradient, 784 */
+  readonly nzv: Float32Array;
+  /** and their input offsets, 784 */
+  readonly nzo: Int32Array;
   /** dL/dinput after backward() (lossAndGrad does not compute it): what backward returns, a view of a gradient buffer */
   readonly dInput: Float32Array;
   /** the dropout masks in layer order (the m* fields above): 0 or 1/(1 - rate) per element */
@@ -87,11 +91,13 @@ export function createWorkspace(batch = 1, seed = 0): Workspace {
   const a8 = new Float32Array(batch * 10);
   const g0 = new Float32Array(batch * 4704);
   const g1 = new Float32Array(batch * 1176);
+  const nzv = new Float32Array(784);
+  const nzo = new Int32Array(784);
   return {
     model: MODEL,
     batch,
     rng: (seed ^ 0x5bd1e995) | 0,
-    a0, a1, a2, i1, a3, a4, i3, a5, a6, a7, a8, g0, g1,
+    a0, a1, a2, i1, a3, a4, i3, a5, a6, a7, a8, g0, g1, nzv, nzo,
     dInput: g1.subarray(0, batch * 1024),
     dropoutMasks: [],
   };
@@ -229,7 +235,7 @@ function c1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
  * the correlation of the input with the error map, 5x5 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function c1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a0, dz = ws.g0, y = ws.a1, n = ws.batch;
+  const x = ws.a0, dz = ws.g0, y = ws.a1, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 4704; i++) {
     const v = y[i];
@@ -251,6 +257,17 @@ function c1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
   for (let b = 0; b < n; b++) {
     const xb = b * 1024, gb = b * 4704;
     for (let f = 0; f < 6; f++) {
+      const gf = gb + f * 784;
+      let nz = 0;
+      for (let oy = 0; oy < 28; oy++) {
+        for (let ox = 0; ox < 28; ox++) {
+          const e = dz[gf + oy * 28 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 32 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 1; c++) {
         {
           let a0 = grad[f * 25 + c * 25], a1 = grad[f * 25 + c * 25 + 1], a2 = grad[f * 25 + c * 25 + 2], a3 = grad[f * 25 + c * 25 + 3], a4 = grad[f * 25 + c * 25 + 4];
@@ -258,18 +275,14 @@ function c1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
           let a10 = grad[f * 25 + c * 25 + 10], a11 = grad[f * 25 + c * 25 + 11], a12 = grad[f * 25 + c * 25 + 12], a13 = grad[f * 25 + c * 25 + 13], a14 = grad[f * 25 + c * 25 + 14];
           let a15 = grad[f * 25 + c * 25 + 15], a16 = grad[f * 25 + c * 25 + 16], a17 = grad[f * 25 + c * 25 + 17], a18 = grad[f * 25 + c * 25 + 18], a19 = grad[f * 25 + c * 25 + 19];
           let a20 = grad[f * 25 + c * 25 + 20], a21 = grad[f * 25 + c * 25 + 21], a22 = grad[f * 25 + c * 25 + 22], a23 = grad[f * 25 + c * 25 + 23], a24 = grad[f * 25 + c * 25 + 24];
-          for (let oy = 0; oy < 28; oy++) {
-            const er = gb + f * 784 + oy * 28, xr = xb + c * 1024 + oy * 32;
-            for (let ox = 0; ox < 28; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4];
-              a5 += e * x[xi + 32]; a6 += e * x[xi + 33]; a7 += e * x[xi + 34]; a8 += e * x[xi + 35]; a9 += e * x[xi + 36];
-              a10 += e * x[xi + 64]; a11 += e * x[xi + 65]; a12 += e * x[xi + 66]; a13 += e * x[xi + 67]; a14 += e * x[xi + 68];
-              a15 += e * x[xi + 96]; a16 += e * x[xi + 97]; a17 += e * x[xi + 98]; a18 += e * x[xi + 99]; a19 += e * x[xi + 100];
-              a20 += e * x[xi + 128]; a21 += e * x[xi + 129]; a22 += e * x[xi + 130]; a23 += e * x[xi + 131]; a24 += e * x[xi + 132];
-            }
+          const xc = xb + c * 1024;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4];
+            a5 += e * x[xi + 32]; a6 += e * x[xi + 33]; a7 += e * x[xi + 34]; a8 += e * x[xi + 35]; a9 += e * x[xi + 36];
+            a10 += e * x[xi + 64]; a11 += e * x[xi + 65]; a12 += e * x[xi + 66]; a13 += e * x[xi + 67]; a14 += e * x[xi + 68];
+            a15 += e * x[xi + 96]; a16 += e * x[xi + 97]; a17 += e * x[xi + 98]; a18 += e * x[xi + 99]; a19 += e * x[xi + 100];
+            a20 += e * x[xi + 128]; a21 += e * x[xi + 129]; a22 += e * x[xi + 130]; a23 += e * x[xi + 131]; a24 += e * x[xi + 132];
           }
           grad[f * 25 + c * 25] = a0; grad[f * 25 + c * 25 + 1] = a1; grad[f * 25 + c * 25 + 2] = a2; grad[f * 25 + c * 25 + 3] = a3; grad[f * 25 + c * 25 + 4] = a4;
           grad[f * 25 + c * 25 + 5] = a5; grad[f * 25 + c * 25 + 6] = a6; grad[f * 25 + c * 25 + 7] = a7; grad[f * 25 + c * 25 + 8] = a8; grad[f * 25 + c * 25 + 9] = a9;
@@ -476,7 +489,7 @@ function c3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
  * the correlation of the input with the error map, 5x5 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function c3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a2, dz = ws.g0, y = ws.a3, n = ws.batch;
+  const x = ws.a2, dz = ws.g0, y = ws.a3, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 1600; i++) {
     const v = y[i];
@@ -498,6 +511,17 @@ function c3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
   for (let b = 0; b < n; b++) {
     const xb = b * 1176, gb = b * 1600;
     for (let f = 0; f < 16; f++) {
+      const gf = gb + f * 100;
+      let nz = 0;
+      for (let oy = 0; oy < 10; oy++) {
+        for (let ox = 0; ox < 10; ox++) {
+          const e = dz[gf + oy * 10 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 14 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 6; c++) {
         {
           let a0 = grad[f * 150 + c * 25 + 156], a1 = grad[f * 150 + c * 25 + 157], a2 = grad[f * 150 + c * 25 + 158], a3 = grad[f * 150 + c * 25 + 159], a4 = grad[f * 150 + c * 25 + 160];
@@ -505,18 +529,14 @@ function c3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
           let a10 = grad[f * 150 + c * 25 + 166], a11 = grad[f * 150 + c * 25 + 167], a12 = grad[f * 150 + c * 25 + 168], a13 = grad[f * 150 + c * 25 + 169], a14 = grad[f * 150 + c * 25 + 170];
           let a15 = grad[f * 150 + c * 25 + 171], a16 = grad[f * 150 + c * 25 + 172], a17 = grad[f * 150 + c * 25 + 173], a18 = grad[f * 150 + c * 25 + 174], a19 = grad[f * 150 + c * 25 + 175];
           let a20 = grad[f * 150 + c * 25 + 176], a21 = grad[f * 150 + c * 25 + 177], a22 = grad[f * 150 + c * 25 + 178], a23 = grad[f * 150 + c * 25 + 179], a24 = grad[f * 150 + c * 25 + 180];
-          for (let oy = 0; oy < 10; oy++) {
-            const er = gb + f * 100 + oy * 10, xr = xb + c * 196 + oy * 14;
-            for (let ox = 0; ox < 10; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4];
-              a5 += e * x[xi + 14]; a6 += e * x[xi + 15]; a7 += e * x[xi + 16]; a8 += e * x[xi + 17]; a9 += e * x[xi + 18];
-              a10 += e * x[xi + 28]; a11 += e * x[xi + 29]; a12 += e * x[xi + 30]; a13 += e * x[xi + 31]; a14 += e * x[xi + 32];
-              a15 += e * x[xi + 42]; a16 += e * x[xi + 43]; a17 += e * x[xi + 44]; a18 += e * x[xi + 45]; a19 += e * x[xi + 46];
-              a20 += e * x[xi + 56]; a21 += e * x[xi + 57]; a22 += e * x[xi + 58]; a23 += e * x[xi + 59]; a24 += e * x[xi + 60];
-            }
+          const xc = xb + c * 196;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * x[xi]; a1 += e * x[xi + 1]; a2 += e * x[xi + 2]; a3 += e * x[xi + 3]; a4 += e * x[xi + 4];
+            a5 += e * x[xi + 14]; a6 += e * x[xi + 15]; a7 += e * x[xi + 16]; a8 += e * x[xi + 17]; a9 += e * x[xi + 18];
+            a10 += e * x[xi + 28]; a11 += e * x[xi + 29]; a12 += e * x[xi + 30]; a13 += e * x[xi + 31]; a14 += e * x[xi + 32];
+            a15 += e * x[xi + 42]; a16 += e * x[xi + 43]; a17 += e * x[xi + 44]; a18 += e * x[xi + 45]; a19 += e * x[xi + 46];
+            a20 += e * x[xi + 56]; a21 += e * x[xi + 57]; a22 += e * x[xi + 58]; a23 += e * x[xi + 59]; a24 += e * x[xi + 60];
           }
           grad[f * 150 + c * 25 + 156] = a0; grad[f * 150 + c * 25 + 157] = a1; grad[f * 150 + c * 25 + 158] = a2; grad[f * 150 + c * 25 + 159] = a3; grad[f * 150 + c * 25 + 160] = a4;
           grad[f * 150 + c * 25 + 161] = a5; grad[f * 150 + c * 25 + 162] = a6; grad[f * 150 + c * 25 + 163] = a7; grad[f * 150 + c * 25 + 164] = a8; grad[f * 150 + c * 25 + 165] = a9;

@@ -65,6 +65,10 @@ export interface Workspace {
   readonly g1: Float32Array;
   /** zero-padded copy of one sample's conv input, error map or input gradient, 10368 */
   readonly s0: Float32Array;
+  /** the nonzero errors of one conv filter's map (values), for the sparse weight gradient, 784 */
+  readonly nzv: Float32Array;
+  /** and their input offsets, 784 */
+  readonly nzo: Int32Array;
   /** dL/dinput after backward() (lossAndGrad does not compute it): what backward returns, a view of a gradient buffer */
   readonly dInput: Float32Array;
   /** the dropout masks in layer order (the m* fields above): 0 or 1/(1 - rate) per element */
@@ -91,11 +95,13 @@ export function createWorkspace(batch = 1, seed = 0): Workspace {
   const g0 = new Float32Array(batch * 6272);
   const g1 = new Float32Array(batch * 25088);
   const s0 = new Float32Array(10368);
+  const nzv = new Float32Array(784);
+  const nzo = new Int32Array(784);
   return {
     model: MODEL,
     batch,
     rng: (seed ^ 0x5bd1e995) | 0,
-    a0, a1, a2, i1, a3, a4, i3, a5, a6, m5, a7, a8, g0, g1, s0,
+    a0, a1, a2, i1, a3, a4, i3, a5, a6, m5, a7, a8, g0, g1, s0, nzv, nzo,
     dInput: g0.subarray(0, batch * 784),
     dropoutMasks: [m5],
   };
@@ -239,7 +245,7 @@ function conv1_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
  * the correlation of the input with the error map, 5x5 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function conv1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a0, dz = ws.g1, y = ws.a1, xp = ws.s0, n = ws.batch;
+  const x = ws.a0, dz = ws.g1, y = ws.a1, xp = ws.s0, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 25088; i++) {
     const v = y[i];
@@ -271,6 +277,17 @@ function conv1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
       }
     }
     for (let f = 0; f < 32; f++) {
+      const gf = gb + f * 784;
+      let nz = 0;
+      for (let oy = 0; oy < 28; oy++) {
+        for (let ox = 0; ox < 28; ox++) {
+          const e = dz[gf + oy * 28 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 32 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 1; c++) {
         {
           let a0 = grad[f * 25 + c * 25], a1 = grad[f * 25 + c * 25 + 1], a2 = grad[f * 25 + c * 25 + 2], a3 = grad[f * 25 + c * 25 + 3], a4 = grad[f * 25 + c * 25 + 4];
@@ -278,18 +295,14 @@ function conv1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
           let a10 = grad[f * 25 + c * 25 + 10], a11 = grad[f * 25 + c * 25 + 11], a12 = grad[f * 25 + c * 25 + 12], a13 = grad[f * 25 + c * 25 + 13], a14 = grad[f * 25 + c * 25 + 14];
           let a15 = grad[f * 25 + c * 25 + 15], a16 = grad[f * 25 + c * 25 + 16], a17 = grad[f * 25 + c * 25 + 17], a18 = grad[f * 25 + c * 25 + 18], a19 = grad[f * 25 + c * 25 + 19];
           let a20 = grad[f * 25 + c * 25 + 20], a21 = grad[f * 25 + c * 25 + 21], a22 = grad[f * 25 + c * 25 + 22], a23 = grad[f * 25 + c * 25 + 23], a24 = grad[f * 25 + c * 25 + 24];
-          for (let oy = 0; oy < 28; oy++) {
-            const er = gb + f * 784 + oy * 28, xr = c * 1024 + oy * 32;
-            for (let ox = 0; ox < 28; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2]; a3 += e * xp[xi + 3]; a4 += e * xp[xi + 4];
-              a5 += e * xp[xi + 32]; a6 += e * xp[xi + 33]; a7 += e * xp[xi + 34]; a8 += e * xp[xi + 35]; a9 += e * xp[xi + 36];
-              a10 += e * xp[xi + 64]; a11 += e * xp[xi + 65]; a12 += e * xp[xi + 66]; a13 += e * xp[xi + 67]; a14 += e * xp[xi + 68];
-              a15 += e * xp[xi + 96]; a16 += e * xp[xi + 97]; a17 += e * xp[xi + 98]; a18 += e * xp[xi + 99]; a19 += e * xp[xi + 100];
-              a20 += e * xp[xi + 128]; a21 += e * xp[xi + 129]; a22 += e * xp[xi + 130]; a23 += e * xp[xi + 131]; a24 += e * xp[xi + 132];
-            }
+          const xc = c * 1024;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2]; a3 += e * xp[xi + 3]; a4 += e * xp[xi + 4];
+            a5 += e * xp[xi + 32]; a6 += e * xp[xi + 33]; a7 += e * xp[xi + 34]; a8 += e * xp[xi + 35]; a9 += e * xp[xi + 36];
+            a10 += e * xp[xi + 64]; a11 += e * xp[xi + 65]; a12 += e * xp[xi + 66]; a13 += e * xp[xi + 67]; a14 += e * xp[xi + 68];
+            a15 += e * xp[xi + 96]; a16 += e * xp[xi + 97]; a17 += e * xp[xi + 98]; a18 += e * xp[xi + 99]; a19 += e * xp[xi + 100];
+            a20 += e * xp[xi + 128]; a21 += e * xp[xi + 129]; a22 += e * xp[xi + 130]; a23 += e * xp[xi + 131]; a24 += e * xp[xi + 132];
           }
           grad[f * 25 + c * 25] = a0; grad[f * 25 + c * 25 + 1] = a1; grad[f * 25 + c * 25 + 2] = a2; grad[f * 25 + c * 25 + 3] = a3; grad[f * 25 + c * 25 + 4] = a4;
           grad[f * 25 + c * 25 + 5] = a5; grad[f * 25 + c * 25 + 6] = a6; grad[f * 25 + c * 25 + 7] = a7; grad[f * 25 + c * 25 + 8] = a8; grad[f * 25 + c * 25 + 9] = a9;
@@ -515,7 +528,7 @@ function conv2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void {
  * the correlation of the input with the error map, 5x5 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function conv2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a2, dz = ws.g1, y = ws.a3, xp = ws.s0, n = ws.batch;
+  const x = ws.a2, dz = ws.g1, y = ws.a3, xp = ws.s0, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 12544; i++) {
     const v = y[i];
@@ -547,6 +560,17 @@ function conv2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
       }
     }
     for (let f = 0; f < 64; f++) {
+      const gf = gb + f * 196;
+      let nz = 0;
+      for (let oy = 0; oy < 14; oy++) {
+        for (let ox = 0; ox < 14; ox++) {
+          const e = dz[gf + oy * 14 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 18 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 32; c++) {
         {
           let a0 = grad[f * 800 + c * 25 + 832], a1 = grad[f * 800 + c * 25 + 833], a2 = grad[f * 800 + c * 25 + 834], a3 = grad[f * 800 + c * 25 + 835], a4 = grad[f * 800 + c * 25 + 836];
@@ -554,18 +578,14 @@ function conv2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
           let a10 = grad[f * 800 + c * 25 + 842], a11 = grad[f * 800 + c * 25 + 843], a12 = grad[f * 800 + c * 25 + 844], a13 = grad[f * 800 + c * 25 + 845], a14 = grad[f * 800 + c * 25 + 846];
           let a15 = grad[f * 800 + c * 25 + 847], a16 = grad[f * 800 + c * 25 + 848], a17 = grad[f * 800 + c * 25 + 849], a18 = grad[f * 800 + c * 25 + 850], a19 = grad[f * 800 + c * 25 + 851];
           let a20 = grad[f * 800 + c * 25 + 852], a21 = grad[f * 800 + c * 25 + 853], a22 = grad[f * 800 + c * 25 + 854], a23 = grad[f * 800 + c * 25 + 855], a24 = grad[f * 800 + c * 25 + 856];
-          for (let oy = 0; oy < 14; oy++) {
-            const er = gb + f * 196 + oy * 14, xr = c * 324 + oy * 18;
-            for (let ox = 0; ox < 14; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2]; a3 += e * xp[xi + 3]; a4 += e * xp[xi + 4];
-              a5 += e * xp[xi + 18]; a6 += e * xp[xi + 19]; a7 += e * xp[xi + 20]; a8 += e * xp[xi + 21]; a9 += e * xp[xi + 22];
-              a10 += e * xp[xi + 36]; a11 += e * xp[xi + 37]; a12 += e * xp[xi + 38]; a13 += e * xp[xi + 39]; a14 += e * xp[xi + 40];
-              a15 += e * xp[xi + 54]; a16 += e * xp[xi + 55]; a17 += e * xp[xi + 56]; a18 += e * xp[xi + 57]; a19 += e * xp[xi + 58];
-              a20 += e * xp[xi + 72]; a21 += e * xp[xi + 73]; a22 += e * xp[xi + 74]; a23 += e * xp[xi + 75]; a24 += e * xp[xi + 76];
-            }
+          const xc = c * 324;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2]; a3 += e * xp[xi + 3]; a4 += e * xp[xi + 4];
+            a5 += e * xp[xi + 18]; a6 += e * xp[xi + 19]; a7 += e * xp[xi + 20]; a8 += e * xp[xi + 21]; a9 += e * xp[xi + 22];
+            a10 += e * xp[xi + 36]; a11 += e * xp[xi + 37]; a12 += e * xp[xi + 38]; a13 += e * xp[xi + 39]; a14 += e * xp[xi + 40];
+            a15 += e * xp[xi + 54]; a16 += e * xp[xi + 55]; a17 += e * xp[xi + 56]; a18 += e * xp[xi + 57]; a19 += e * xp[xi + 58];
+            a20 += e * xp[xi + 72]; a21 += e * xp[xi + 73]; a22 += e * xp[xi + 74]; a23 += e * xp[xi + 75]; a24 += e * xp[xi + 76];
           }
           grad[f * 800 + c * 25 + 832] = a0; grad[f * 800 + c * 25 + 833] = a1; grad[f * 800 + c * 25 + 834] = a2; grad[f * 800 + c * 25 + 835] = a3; grad[f * 800 + c * 25 + 836] = a4;
           grad[f * 800 + c * 25 + 837] = a5; grad[f * 800 + c * 25 + 838] = a6; grad[f * 800 + c * 25 + 839] = a7; grad[f * 800 + c * 25 + 840] = a8; grad[f * 800 + c * 25 + 841] = a9;

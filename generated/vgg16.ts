@@ -133,6 +133,10 @@ export interface Workspace {
   readonly g1: Float32Array;
   /** zero-padded copy of one sample's conv input, error map or input gradient, 3268864 */
   readonly s0: Float32Array;
+  /** the nonzero errors of one conv filter's map (values), for the sparse weight gradient, 50176 */
+  readonly nzv: Float32Array;
+  /** and their input offsets, 50176 */
+  readonly nzo: Int32Array;
   /** dL/dinput after backward() (lossAndGrad does not compute it): what backward returns, a view of a gradient buffer */
   readonly dInput: Float32Array;
   /** the dropout masks in layer order (the m* fields above): 0 or 1/(1 - rate) per element */
@@ -179,11 +183,13 @@ export function createWorkspace(batch = 1, seed = 0): Workspace {
   const g0 = new Float32Array(batch * 3211264);
   const g1 = new Float32Array(batch * 3211264);
   const s0 = new Float32Array(3268864);
+  const nzv = new Float32Array(50176);
+  const nzo = new Int32Array(50176);
   return {
     model: MODEL,
     batch,
     rng: (seed ^ 0x5bd1e995) | 0,
-    a0, a1, a2, a3, i2, a4, a5, a6, i5, a7, a8, a9, a10, i9, a11, a12, a13, a14, i13, a15, a16, a17, a18, i17, a19, a20, m19, a21, a22, m21, a23, a24, g0, g1, s0,
+    a0, a1, a2, a3, i2, a4, a5, a6, i5, a7, a8, a9, a10, i9, a11, a12, a13, a14, i13, a15, a16, a17, a18, i17, a19, a20, m19, a21, a22, m21, a23, a24, g0, g1, s0, nzv, nzo,
     dInput: g1.subarray(0, batch * 150528),
     dropoutMasks: [m19, m21],
   };
@@ -565,7 +571,7 @@ function block1_2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
  * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function block1_2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a1, dz = ws.g1, y = ws.a2, xp = ws.s0, n = ws.batch;
+  const x = ws.a1, dz = ws.g1, y = ws.a2, xp = ws.s0, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 3211264; i++) {
     const v = y[i];
@@ -597,21 +603,28 @@ function block1_2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void
       }
     }
     for (let f = 0; f < 64; f++) {
+      const gf = gb + f * 50176;
+      let nz = 0;
+      for (let oy = 0; oy < 224; oy++) {
+        for (let ox = 0; ox < 224; ox++) {
+          const e = dz[gf + oy * 224 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 226 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 64; c++) {
         {
           let a0 = grad[f * 576 + c * 9 + 1792], a1 = grad[f * 576 + c * 9 + 1793], a2 = grad[f * 576 + c * 9 + 1794];
           let a3 = grad[f * 576 + c * 9 + 1795], a4 = grad[f * 576 + c * 9 + 1796], a5 = grad[f * 576 + c * 9 + 1797];
           let a6 = grad[f * 576 + c * 9 + 1798], a7 = grad[f * 576 + c * 9 + 1799], a8 = grad[f * 576 + c * 9 + 1800];
-          for (let oy = 0; oy < 224; oy++) {
-            const er = gb + f * 50176 + oy * 224, xr = c * 51076 + oy * 226;
-            for (let ox = 0; ox < 224; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
-              a3 += e * xp[xi + 226]; a4 += e * xp[xi + 227]; a5 += e * xp[xi + 228];
-              a6 += e * xp[xi + 452]; a7 += e * xp[xi + 453]; a8 += e * xp[xi + 454];
-            }
+          const xc = c * 51076;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+            a3 += e * xp[xi + 226]; a4 += e * xp[xi + 227]; a5 += e * xp[xi + 228];
+            a6 += e * xp[xi + 452]; a7 += e * xp[xi + 453]; a8 += e * xp[xi + 454];
           }
           grad[f * 576 + c * 9 + 1792] = a0; grad[f * 576 + c * 9 + 1793] = a1; grad[f * 576 + c * 9 + 1794] = a2;
           grad[f * 576 + c * 9 + 1795] = a3; grad[f * 576 + c * 9 + 1796] = a4; grad[f * 576 + c * 9 + 1797] = a5;
@@ -973,7 +986,7 @@ function block2_2_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
  * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function block2_2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a4, dz = ws.g0, y = ws.a5, xp = ws.s0, n = ws.batch;
+  const x = ws.a4, dz = ws.g0, y = ws.a5, xp = ws.s0, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 1605632; i++) {
     const v = y[i];
@@ -1005,21 +1018,28 @@ function block2_2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void
       }
     }
     for (let f = 0; f < 128; f++) {
+      const gf = gb + f * 12544;
+      let nz = 0;
+      for (let oy = 0; oy < 112; oy++) {
+        for (let ox = 0; ox < 112; ox++) {
+          const e = dz[gf + oy * 112 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 114 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 128; c++) {
         {
           let a0 = grad[f * 1152 + c * 9 + 112576], a1 = grad[f * 1152 + c * 9 + 112577], a2 = grad[f * 1152 + c * 9 + 112578];
           let a3 = grad[f * 1152 + c * 9 + 112579], a4 = grad[f * 1152 + c * 9 + 112580], a5 = grad[f * 1152 + c * 9 + 112581];
           let a6 = grad[f * 1152 + c * 9 + 112582], a7 = grad[f * 1152 + c * 9 + 112583], a8 = grad[f * 1152 + c * 9 + 112584];
-          for (let oy = 0; oy < 112; oy++) {
-            const er = gb + f * 12544 + oy * 112, xr = c * 12996 + oy * 114;
-            for (let ox = 0; ox < 112; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
-              a3 += e * xp[xi + 114]; a4 += e * xp[xi + 115]; a5 += e * xp[xi + 116];
-              a6 += e * xp[xi + 228]; a7 += e * xp[xi + 229]; a8 += e * xp[xi + 230];
-            }
+          const xc = c * 12996;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+            a3 += e * xp[xi + 114]; a4 += e * xp[xi + 115]; a5 += e * xp[xi + 116];
+            a6 += e * xp[xi + 228]; a7 += e * xp[xi + 229]; a8 += e * xp[xi + 230];
           }
           grad[f * 1152 + c * 9 + 112576] = a0; grad[f * 1152 + c * 9 + 112577] = a1; grad[f * 1152 + c * 9 + 112578] = a2;
           grad[f * 1152 + c * 9 + 112579] = a3; grad[f * 1152 + c * 9 + 112580] = a4; grad[f * 1152 + c * 9 + 112581] = a5;
@@ -1590,7 +1610,7 @@ function block3_3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
  * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function block3_3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a8, dz = ws.g0, y = ws.a9, xp = ws.s0, n = ws.batch;
+  const x = ws.a8, dz = ws.g0, y = ws.a9, xp = ws.s0, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 802816; i++) {
     const v = y[i];
@@ -1622,21 +1642,28 @@ function block3_3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void
       }
     }
     for (let f = 0; f < 256; f++) {
+      const gf = gb + f * 3136;
+      let nz = 0;
+      for (let oy = 0; oy < 56; oy++) {
+        for (let ox = 0; ox < 56; ox++) {
+          const e = dz[gf + oy * 56 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 58 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 256; c++) {
         {
           let a0 = grad[f * 2304 + c * 9 + 1145408], a1 = grad[f * 2304 + c * 9 + 1145409], a2 = grad[f * 2304 + c * 9 + 1145410];
           let a3 = grad[f * 2304 + c * 9 + 1145411], a4 = grad[f * 2304 + c * 9 + 1145412], a5 = grad[f * 2304 + c * 9 + 1145413];
           let a6 = grad[f * 2304 + c * 9 + 1145414], a7 = grad[f * 2304 + c * 9 + 1145415], a8 = grad[f * 2304 + c * 9 + 1145416];
-          for (let oy = 0; oy < 56; oy++) {
-            const er = gb + f * 3136 + oy * 56, xr = c * 3364 + oy * 58;
-            for (let ox = 0; ox < 56; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
-              a3 += e * xp[xi + 58]; a4 += e * xp[xi + 59]; a5 += e * xp[xi + 60];
-              a6 += e * xp[xi + 116]; a7 += e * xp[xi + 117]; a8 += e * xp[xi + 118];
-            }
+          const xc = c * 3364;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+            a3 += e * xp[xi + 58]; a4 += e * xp[xi + 59]; a5 += e * xp[xi + 60];
+            a6 += e * xp[xi + 116]; a7 += e * xp[xi + 117]; a8 += e * xp[xi + 118];
           }
           grad[f * 2304 + c * 9 + 1145408] = a0; grad[f * 2304 + c * 9 + 1145409] = a1; grad[f * 2304 + c * 9 + 1145410] = a2;
           grad[f * 2304 + c * 9 + 1145411] = a3; grad[f * 2304 + c * 9 + 1145412] = a4; grad[f * 2304 + c * 9 + 1145413] = a5;
@@ -2257,7 +2284,7 @@ function block4_3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
  * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function block4_3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a12, dz = ws.g0, y = ws.a13, xp = ws.s0, n = ws.batch;
+  const x = ws.a12, dz = ws.g0, y = ws.a13, xp = ws.s0, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 401408; i++) {
     const v = y[i];
@@ -2289,21 +2316,28 @@ function block4_3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void
       }
     }
     for (let f = 0; f < 512; f++) {
+      const gf = gb + f * 784;
+      let nz = 0;
+      for (let oy = 0; oy < 28; oy++) {
+        for (let ox = 0; ox < 28; ox++) {
+          const e = dz[gf + oy * 28 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 30 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 512; c++) {
         {
           let a0 = grad[f * 4608 + c * 9 + 5275456], a1 = grad[f * 4608 + c * 9 + 5275457], a2 = grad[f * 4608 + c * 9 + 5275458];
           let a3 = grad[f * 4608 + c * 9 + 5275459], a4 = grad[f * 4608 + c * 9 + 5275460], a5 = grad[f * 4608 + c * 9 + 5275461];
           let a6 = grad[f * 4608 + c * 9 + 5275462], a7 = grad[f * 4608 + c * 9 + 5275463], a8 = grad[f * 4608 + c * 9 + 5275464];
-          for (let oy = 0; oy < 28; oy++) {
-            const er = gb + f * 784 + oy * 28, xr = c * 900 + oy * 30;
-            for (let ox = 0; ox < 28; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
-              a3 += e * xp[xi + 30]; a4 += e * xp[xi + 31]; a5 += e * xp[xi + 32];
-              a6 += e * xp[xi + 60]; a7 += e * xp[xi + 61]; a8 += e * xp[xi + 62];
-            }
+          const xc = c * 900;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+            a3 += e * xp[xi + 30]; a4 += e * xp[xi + 31]; a5 += e * xp[xi + 32];
+            a6 += e * xp[xi + 60]; a7 += e * xp[xi + 61]; a8 += e * xp[xi + 62];
           }
           grad[f * 4608 + c * 9 + 5275456] = a0; grad[f * 4608 + c * 9 + 5275457] = a1; grad[f * 4608 + c * 9 + 5275458] = a2;
           grad[f * 4608 + c * 9 + 5275459] = a3; grad[f * 4608 + c * 9 + 5275460] = a4; grad[f * 4608 + c * 9 + 5275461] = a5;
@@ -3071,7 +3105,7 @@ function block5_3_fwd(p: Float32Array, ws: Workspace, _training: boolean): void 
  * the correlation of the input with the error map, 3x3 taps per pass, skipping the zeros of dz (at most 1 in 4 is nonzero: max pooling follows).
  */
 function block5_3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
-  const x = ws.a16, dz = ws.g0, y = ws.a17, xp = ws.s0, n = ws.batch;
+  const x = ws.a16, dz = ws.g0, y = ws.a17, xp = ws.s0, ev = ws.nzv, eo = ws.nzo, n = ws.batch;
   // relu (fused): dz = dy * f'(y), in place
   for (let i = 0; i < n * 100352; i++) {
     const v = y[i];
@@ -3103,21 +3137,28 @@ function block5_3_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void
       }
     }
     for (let f = 0; f < 512; f++) {
+      const gf = gb + f * 196;
+      let nz = 0;
+      for (let oy = 0; oy < 14; oy++) {
+        for (let ox = 0; ox < 14; ox++) {
+          const e = dz[gf + oy * 14 + ox];
+          ev[nz] = e;
+          eo[nz] = oy * 16 + ox;
+          nz += e !== 0 ? 1 : 0;
+        }
+      }
+      if (nz === 0) continue;
       for (let c = 0; c < 512; c++) {
         {
           let a0 = grad[f * 4608 + c * 9 + 12354880], a1 = grad[f * 4608 + c * 9 + 12354881], a2 = grad[f * 4608 + c * 9 + 12354882];
           let a3 = grad[f * 4608 + c * 9 + 12354883], a4 = grad[f * 4608 + c * 9 + 12354884], a5 = grad[f * 4608 + c * 9 + 12354885];
           let a6 = grad[f * 4608 + c * 9 + 12354886], a7 = grad[f * 4608 + c * 9 + 12354887], a8 = grad[f * 4608 + c * 9 + 12354888];
-          for (let oy = 0; oy < 14; oy++) {
-            const er = gb + f * 196 + oy * 14, xr = c * 256 + oy * 16;
-            for (let ox = 0; ox < 14; ox++) {
-              const e = dz[er + ox];
-              if (e === 0) continue;
-              const xi = xr + ox;
-              a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
-              a3 += e * xp[xi + 16]; a4 += e * xp[xi + 17]; a5 += e * xp[xi + 18];
-              a6 += e * xp[xi + 32]; a7 += e * xp[xi + 33]; a8 += e * xp[xi + 34];
-            }
+          const xc = c * 256;
+          for (let k = 0; k < nz; k++) {
+            const e = ev[k], xi = xc + eo[k];
+            a0 += e * xp[xi]; a1 += e * xp[xi + 1]; a2 += e * xp[xi + 2];
+            a3 += e * xp[xi + 16]; a4 += e * xp[xi + 17]; a5 += e * xp[xi + 18];
+            a6 += e * xp[xi + 32]; a7 += e * xp[xi + 33]; a8 += e * xp[xi + 34];
           }
           grad[f * 4608 + c * 9 + 12354880] = a0; grad[f * 4608 + c * 9 + 12354881] = a1; grad[f * 4608 + c * 9 + 12354882] = a2;
           grad[f * 4608 + c * 9 + 12354883] = a3; grad[f * 4608 + c * 9 + 12354884] = a4; grad[f * 4608 + c * 9 + 12354885] = a5;

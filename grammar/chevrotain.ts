@@ -36,6 +36,6 @@ async function load(): Promise<typeof Chevrotain> {
 const chevrotain = await load();
 
 export const {
-  createSyntaxDiagramsCode, createToken, createTokenInstance, CstParser, EmbeddedActionsParser, EOF, Lexer, tokenMatcher,
-  VERSION,
+  createSyntaxDiagramsCode, createToken, createTokenInstance, CstParser, EmbeddedActionsParser, EOF, getLookaheadPaths, Lexer,
+  LLkLookaheadStrategy, tokenMatcher, VERSION,
 } = chevrotain;

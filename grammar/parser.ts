@@ -16,9 +16,14 @@
 // xxxStmt    := KEYWORD arguments block?                       (`residual {` etc. leave room)
 // arguments  := (size | number | optionClause | activation | word)*
 // block      := '{' Newline blockLine* '}'
+//
+// After changing the rules: `npm run diagram` (grammar/diagram.html) and
+// `npx tsx grammar/lookahead-gen.ts` (grammar/lookahead-table.ts); tests fail while either is stale.
 
-import type { IOrAlt, IParserErrorMessageProvider, IToken, ITokenGrammarPath, TokenType } from 'chevrotain';
+import type { ILookaheadStrategy, IOrAlt, IParserErrorMessageProvider, IToken, ITokenGrammarPath, TokenType } from 'chevrotain';
 import { EmbeddedActionsParser, EOF } from './chevrotain.js';
+import { PrecomputedLookahead } from './lookahead.js';
+import { FOLLOWS, LOOKAHEAD } from './lookahead-table.js';
 import {
   allTokens, BadNumeric, Colon, Dilation, Dims, Ident, Input, LayerKw, LBrace,
   LeakyRelu, Loss, Network, Newline, NoBias, NumberLit, Pad, PadModeKw, PlainLayerKw, RBrace,
@@ -88,12 +93,38 @@ const messages: IParserErrorMessageProvider = {
   },
 };
 
+/** Tokens of lookahead the grammar needs (a label `name:` against a statement starting with a name). */
+export const MAX_LOOKAHEAD = 2;
+
+export interface ParserOptions {
+  /**
+   * Run chevrotain's grammar validations (ambiguities, left recursion, ...). They pass for this
+   * grammar and take ~25 ms of every start-up, so the shipped parser skips them and
+   * test/grammar/validation.test.ts builds one with them on.
+   */
+  readonly validate?: boolean;
+  /** Default: the paths of grammar/lookahead-table.ts (see grammar/lookahead.ts). */
+  readonly lookahead?: ILookaheadStrategy;
+}
+
+const TYPES_BY_NAME: ReadonlyMap<string, TokenType> = new Map([...allTokens, EOF].map((t) => [t.name, t]));
+
+/** The follow sets of the table, by chevrotain's key (`rule + occurrence + _~IN~_ + caller`). */
+function followSets(named: Readonly<Record<string, readonly string[]>>): Record<string, TokenType[]> {
+  const sets: Record<string, TokenType[]> = {};
+  for (const key of Object.keys(named)) sets[key] = named[key]!.map((name) => TYPES_BY_NAME.get(name)!);
+  return sets;
+}
+
 /**
  * The parser. Embedded actions rather than chevrotain's CST: each rule fills one node of
  * grammar/tree.ts. A node is created and attached to its parent before its rule runs, so a rule
  * cut short by error recovery leaves what it read in the tree, as a CST node would
  * (`recovered: true`). Inside a rule, its node is the top of `nodes`.
  */
+/** Entries of the follow-set cache before it starts over (a file with errors uses a few dozen; about 300 bytes each). */
+const FOLLOW_CACHE_LIMIT = 512;
+
 export class CnnParser extends EmbeddedActionsParser {
   private readonly followCache = new Map<string, TokenType[]>();
   /** The node of every rule being parsed, innermost last. */
@@ -103,24 +134,30 @@ export class CnnParser extends EmbeddedActionsParser {
   /** The last parse's tree. */
   tree: ProgramNode = newProgram();
 
-  /**
-   * `validate`: run chevrotain's grammar validations (ambiguities, left recursion, ...). They pass
-   * for this grammar and take ~25 ms of every start-up, so the shipped parser skips them and
-   * test/grammar/validation.test.ts builds one with them on.
-   */
-  constructor(validate = false) {
+  constructor(options: ParserOptions = {}) {
     super([...allTokens], {
       recoveryEnabled: true,
-      maxLookahead: 2,
+      maxLookahead: MAX_LOOKAHEAD,
+      lookaheadStrategy: options.lookahead ?? new PrecomputedLookahead(LOOKAHEAD, TYPES_BY_NAME, MAX_LOOKAHEAD),
       errorMessageProvider: messages,
-      skipValidations: !validate,
+      skipValidations: options.validate !== true,
     });
     // chevrotain's in-repetition recovery runs at the end of every MANY loop (every line) and walks
     // the follow sets each time. This grammar does not need it: any token but a line break, `}` and
     // the end of input starts another line or argument, and those three are handled by in-rule
     // recovery (token insertion/deletion) and re-sync. Recovery stays on; this one pass is off.
     (this as unknown as { attemptInRepetitionRecovery: () => void }).attemptInRepetitionRecovery = () => {};
+    if (options.lookahead !== undefined) {
+      this.performSelfAnalysis();
+      return;
+    }
+    // The shipped parser: the follow sets that error recovery re-syncs to come from the table too.
+    // chevrotain computes them in performSelfAnalysis only when recovery is on, so it is off there.
+    const internals = this as unknown as { recoveryEnabled: boolean; resyncFollows: Record<string, TokenType[]> };
+    internals.recoveryEnabled = false;
     this.performSelfAnalysis();
+    internals.recoveryEnabled = true;
+    internals.resyncFollows = followSets(FOLLOWS);
   }
 
   /**
@@ -133,6 +170,9 @@ export class CnnParser extends EmbeddedActionsParser {
     let follows = this.followCache.get(key);
     if (follows === undefined) {
       follows = super.getNextPossibleTokenTypes(path);
+      // the paths are unbounded (nested repeats make ever deeper rule stacks), so is the cache
+      // without a bound: the language server parses for as long as the editor is open
+      if (this.followCache.size >= FOLLOW_CACHE_LIMIT) this.followCache.clear();
       this.followCache.set(key, follows);
     }
     return follows;

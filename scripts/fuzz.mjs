@@ -47,7 +47,10 @@ for (let i = 0; i < args.length; i++) {
 }
 
 const tsc = require.resolve('typescript/bin/tsc');
-const build = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+const build = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (build.status !== 0) {
   process.stderr.write('fuzz: npm run build failed\n');
   process.exit(build.status ?? 2);
@@ -65,5 +68,7 @@ const run = spawnSync(process.execPath, [vitest, 'run', ...files, '--testTimeout
   stdio: 'inherit',
   env: { ...process.env, CNNC_FUZZ_SEED: String(seed), CNNC_FUZZ_SCALE: String(scale) },
 });
-process.stdout.write(`fuzz: seed ${seed}, scale ${scale}: ${run.status === 0 ? 'no problem found' : 'FAILED (replay as above)'}\n`);
+process.stdout.write(
+  `fuzz: seed ${seed}, scale ${scale}: ${run.status === 0 ? 'no problem found' : 'FAILED (replay as above)'}\n`,
+);
 process.exit(run.status ?? 1);

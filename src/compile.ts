@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ts } from 'ts-morph';
 import { checkSource } from './check/index.js';
-import { hasErrors, type Diagnostic } from './diagnostics.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { emitModule, type Dtype } from './emit/index.js';
 import { lower } from './lower/index.js';
 import type { LoweredNet, UnrollMode } from './lower/types.js';
@@ -56,26 +56,67 @@ export function packageVersion(): string {
   return (cachedVersion = 'unknown');
 }
 
-/** Lower and emit a checked network. */
+/**
+ * The largest module cnnc writes, in characters of TypeScript. VGG-16 is 0.2 MB; past this a module
+ * takes minutes and gigabytes to write and no engine would load it well. Checked before emitting,
+ * from the lowering's size estimates.
+ */
+export const MODULE_LIMIT = 64 * 1024 * 1024;
+
+/** Characters of module text a step is expected to take: its bytecode estimates, plus comments. */
+function stepText(s: LoweredNet['steps'][number]): number {
+  return Math.ceil(1.5 * (s.estimate.forward + s.estimate.backward + (s.estimate.inputGrad ?? 0))) + 1024;
+}
+
+/** An error located at the layer where the module passes MODULE_LIMIT, or undefined. */
+export function moduleSizeError(lowered: LoweredNet): Diagnostic | undefined {
+  let total = 16 * 1024;
+  let at: LoweredNet['steps'][number] | undefined;
+  for (const s of lowered.steps) {
+    total += stepText(s);
+    if (at === undefined && total > MODULE_LIMIT) at = s;
+  }
+  if (at === undefined) return undefined;
+  const mb = (n: number): string => `${(n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+  return {
+    severity: 'error',
+    code: 'module-too-large',
+    message:
+      `${at.layer.name}: the generated module passes cnnc's limit of ${mb(MODULE_LIMIT)} of code at this layer ` +
+      `(it would be about ${mb(total)}, ${lowered.steps.length.toLocaleString('en-US')} steps)`,
+    range: at.layer.range,
+  };
+}
+
+/** Lower and emit a checked network. Throws an Error when the module would pass MODULE_LIMIT. */
 export function compileNetwork(network: Network, options: CompileOptions = {}): { lowered: LoweredNet; code: string } {
   const unroll = options.unroll ?? 'auto';
   const lowered = lower(network, { unroll });
-  const code = emitModule(lowered, {
-    unroll,
+  const tooLarge = moduleSizeError(lowered);
+  if (tooLarge) throw new Error(tooLarge.message);
+  return { lowered, code: emit(lowered, network, options) };
+}
+
+function emit(lowered: LoweredNet, network: Network, options: CompileOptions): string {
+  return emitModule(lowered, {
+    unroll: lowered.unroll,
     dtype: options.dtype ?? 'f32',
     sourceName: options.sourceName ?? network.file,
     version: options.version ?? packageVersion(),
     ...(options.exposeLayers ? { exposeLayers: true } : {}),
   });
-  return { lowered, code };
 }
 
-/** check + lower + emit, without formatting. */
+/** check + lower + emit, without formatting. A module past MODULE_LIMIT is an error diagnostic. */
 export function compileSourceSync(text: string, file: string, options: CompileOptions = {}): CompileResult {
   const checked = checkSource(text, file);
   if (hasErrors(checked.diagnostics) || checked.network === undefined) return { diagnostics: checked.diagnostics };
-  const { lowered, code } = compileNetwork(checked.network, { sourceName: file, ...options });
-  return { diagnostics: checked.diagnostics, network: checked.network, lowered, code };
+  const network = checked.network;
+  const lowered = lower(network, { unroll: options.unroll ?? 'auto' });
+  const tooLarge = moduleSizeError(lowered);
+  if (tooLarge) return { diagnostics: sortDiagnostics([...checked.diagnostics, tooLarge]) };
+  const code = emit(lowered, network, { sourceName: file, ...options });
+  return { diagnostics: checked.diagnostics, network, lowered, code };
 }
 
 export async function compileSource(text: string, file: string, options: CompileOptions = {}): Promise<CompileResult> {

@@ -39,10 +39,18 @@ export function buildAst(text: string, file: string): AstResult {
     const lexical = ctx.diagnostics.length;
     const builder = new Builder(ctx, parsed.truncatedAt !== undefined);
     const statements = builder.lines(parsed.tree.lines, true);
-    const comments = parsed.comments.map((c) => ({ text: c.image, range: ctx.tokRange(c) }));
+    // Built when first read: the checker never reads them, the formatter and the language server may.
+    let comments: Comment[] | undefined;
+    const commentsOf = (): Comment[] => (comments ??= parsed.comments.map((c) => ({ text: c.image, range: ctx.tokRange(c) })));
     const diagnostics = afterBadCharacters(ctx.diagnostics, lexical, parsed.lexErrors.map((e) => e.offset), ctx);
     if (ctx.dropped > 0) diagnostics.push(droppedDiagnostic(ctx));
-    return { program: { file, statements }, diagnostics: sortDiagnostics(diagnostics), comments };
+    return {
+      program: { file, statements },
+      diagnostics: sortDiagnostics(diagnostics),
+      get comments() {
+        return commentsOf();
+      },
+    };
   } catch (err) {
     // A bug in the front end, not in the user's file; still a diagnostic rather than a crash.
     const message = err instanceof Error ? err.message : String(err);
@@ -97,7 +105,8 @@ class Builder {
   /** `topLine` or `blockLine` nodes -> statements, in order. */
   lines(lines: readonly LineNode[], top: boolean): Stmt[] {
     const segs: Segment[] = [];
-    for (const line of lines) {
+    for (let l = 0; l < lines.length; l++) {
+      const line = lines[l]!;
       const rbrace = line.rbrace;
       if (top && isReal(rbrace)) {
         this.ctx.error('unmatched-brace', '`}` without a matching `{`', tokStart(rbrace), tokEnd(rbrace), [
@@ -113,10 +122,7 @@ class Builder {
       for (let i = joined ? 1 : 0; i < lineSegs.length; i++) segs.push(lineSegs[i]!);
     }
     const out: Stmt[] = [];
-    for (const seg of segs) {
-      const stmts = buildSegment(this.ctx, seg, this.bodyOf);
-      for (const st of stmts) out.push(st);
-    }
+    for (let i = 0; i < segs.length; i++) buildSegment(this.ctx, segs[i]!, this.bodyOf, out);
     return out;
   }
 

@@ -66,9 +66,11 @@ function unexpectedBlock(ctx: Ctx, seg: Segment, block: BlockCst): void {
     tokStart(block.lbrace), tokEnd(block.lbrace));
 }
 
-/** Statements for one segment: usually one; a block's body follows when the block is misplaced. */
-export function buildSegment(ctx: Ctx, seg: Segment, body: BodyBuilder): Stmt[] {
-  const out: Stmt[] = [];
+/**
+ * Statements for one segment, appended to `out`: usually one; a block's body follows when the block
+ * is misplaced.
+ */
+export function buildSegment(ctx: Ctx, seg: Segment, body: BodyBuilder, out: Stmt[] = []): Stmt[] {
   const block = seg.block;
   switch (seg.headKind) {
     case 'network': {
@@ -120,7 +122,8 @@ export function buildSegment(ctx: Ctx, seg: Segment, body: BodyBuilder): Stmt[] 
       break;
     }
     case 'repeat':
-      return buildRepeat(ctx, seg, body);
+      for (const st of buildRepeat(ctx, seg, body)) out.push(st);
+      return out;
     case 'layer':
       out.push(buildLayer(ctx, {
         label: seg.label !== undefined ? ident(ctx, seg.label.name) : undefined,

@@ -66,9 +66,19 @@ export function checkProgram(program: Program, astDiagnostics: readonly Diagnost
     output: walk.output,
     layers,
     ...(facts.loss !== undefined ? { loss: facts.loss } : {}),
-    paramCount: layers.reduce((n, l) => n + l.params.reduce((m, p) => m + p.size, 0), 0),
+    paramCount: countParams(layers),
   };
   return { program, network, diagnostics };
 }
 
-
+/** The length of the flat parameter vector: every layer's tensors, in order (plain loops: no closures). */
+function countParams(layers: readonly Layer[]): number {
+  let n = 0;
+  for (let i = 0; i < layers.length; i++) {
+    let own = 0;
+    const params = layers[i]!.params;
+    for (let j = 0; j < params.length; j++) own += params[j]!.size;
+    n += own;
+  }
+  return n;
+}

@@ -194,6 +194,11 @@ function fitFixes(
   return fixes;
 }
 
+/** `(28 - 5 + 2*0)/2 + 1 = 12.5` for axis `a` (0: rows, 1: columns). */
+function unevenFormula(a: 0 | 1, input: Size2, eff: Size2, span: Size2, stride: Size2, pad: Size2): string {
+  return `(${input[a]} - ${eff[a]} + 2*${pad[a]})/${stride[a]} + 1 = ` + formatDecimal((span[a] - eff[a]) / stride[a] + 1);
+}
+
 function reportUneven(ctx: RuleContext, spec: WindowSpec, input: Size2, eff: Size2, span: Size2): void {
   const { stride, pad } = spec;
   // rows (columns) of the real input never read: the remainder, less the padding it covers
@@ -202,10 +207,8 @@ function reportUneven(ctx: RuleContext, spec: WindowSpec, input: Size2, eff: Siz
   if (unreadH <= 0 && unreadW <= 0) return;
   const strideOpt = findOption(ctx.source, 'stride');
   const range = strideOpt?.value.range ?? ctx.source.size?.range ?? ctx.source.keywordRange;
-  const formula = (a: 0 | 1): string =>
-    `(${input[a]} - ${eff[a]} + 2*${pad[a]})/${stride[a]} + 1 = ` + formatDecimal((span[a] - eff[a]) / stride[a] + 1);
-  const h = { unread: unreadH, formula: formula(0) };
-  const w = { unread: unreadW, formula: formula(1) };
+  const h = { unread: unreadH, formula: unevenFormula(0, input, eff, span, stride, pad) };
+  const w = { unread: unreadW, formula: unevenFormula(1, input, eff, span, stride, pad) };
   if (h.unread > 0 && w.unread > 0 && h.formula === w.formula && h.unread === w.unread) {
     const n = h.unread;
     ctx.sink.warning(

@@ -5,7 +5,7 @@
 import type { LoweredNet } from '../lower/types.js';
 import { mulberry32Lines } from '../layers/dropout/emit.js';
 import { emitLoss, lossBackwardFrom } from './loss.js';
-import { doc, float, type EmitContext, type Writer } from './writer.js';
+import { doc, float, quote, type EmitContext, type Writer } from './writer.js';
 
 const list = (xs: readonly number[]): string => `[${xs.join(', ')}]`;
 
@@ -33,12 +33,12 @@ export function emitConstants(w: Writer, net: LoweredNet, modelId: string): void
   } else {
     w.newLine();
     w.indent(() => {
-      for (const p of net.params) w.writeLine(`{ name: '${p.name}', offset: ${p.offset}, shape: ${list(p.shape)} },`);
+      for (const p of net.params) w.writeLine(`{ name: ${quote(p.name)}, offset: ${p.offset}, shape: ${list(p.shape)} },`);
     });
     w.writeLine('];');
   }
   w.blankLine();
-  w.writeLine(`const MODEL = '${modelId}';`);
+  w.writeLine(`const MODEL = ${quote(modelId)};`);
 }
 
 export function emitWorkspace(w: Writer, net: LoweredNet, ctx: EmitContext): void {

@@ -11,7 +11,7 @@ import type { LoweredNet } from '../lower/types.js';
 import { getEmitter } from '../layers/emitters.js';
 import { emitApi, emitConstants, emitInitParams, emitWorkspace, fingerprint } from './api.js';
 import { emitHeader } from './header.js';
-import { newWriter, type Dtype, type EmitContext } from './writer.js';
+import { checkIdentifier, newWriter, type Dtype, type EmitContext } from './writer.js';
 
 export type { Dtype } from './writer.js';
 
@@ -31,6 +31,9 @@ export function emitModule(lowered: LoweredNet, options: EmitOptions): string {
   if (options.unroll !== lowered.unroll) {
     throw new Error(`emitModule: the network was lowered with unroll ${lowered.unroll}, not ${options.unroll}`);
   }
+  // Names reach the code as parts of function names: the checker allows identifiers only, and a
+  // hand-made Network must keep to that too.
+  for (const layer of lowered.network.layers) checkIdentifier('layer name', layer.name);
   const ctx: EmitContext = { float: options.dtype === 'f64' ? 'Float64Array' : 'Float32Array' };
   const w = newWriter();
   emitHeader(w, lowered, options);

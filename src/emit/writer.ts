@@ -43,6 +43,29 @@ export function sum(...terms: (string | number)[]): string {
   return plus(parts.join(' + '), k);
 }
 
+/** A single-quoted string literal of any text (names are data, never code). */
+export function quote(text: string): string {
+  const body = JSON.stringify(text)
+    .slice(1, -1)
+    .replace(/\\"/g, '"')
+    .replace(/'/g, "\\'")
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+  return `'${body}'`;
+}
+
+/** Text for a `//` comment: line breaks and other control characters written as escapes. */
+export function commentText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Layer names become parts of function names: anything else is a bug in the caller. */
+export function checkIdentifier(what: string, name: string): void {
+  if (!IDENTIFIER.test(name)) throw new Error(`cnnc: ${what} ${JSON.stringify(name)} is not an identifier ([A-Za-z_][A-Za-z0-9_]*)`);
+}
+
 /** A float literal that reads back as the same double. */
 export function float(x: number): string {
   if (Object.is(x, -0)) return '-0';

@@ -126,6 +126,7 @@ export function lower(network: Network, options: LowerOptions): LoweredNet {
     return Math.min(1, shapeSize(next.output) / shapeSize(next.input));
   };
   let scratch = 0;
+  let nonzeros = 0;
   const steps: LoweredStep[] = drafts.map((d, index) => {
     const layer = d.layer;
     const kind = layer.spec.kind;
@@ -154,6 +155,7 @@ export function lower(network: Network, options: LowerOptions): LoweredNet {
     if (plan.kind === 'conv') {
       if (plan.inputPad) scratch = Math.max(scratch, plan.inputPad.channels * plan.inputPad.plane);
       if (plan.inputGrad.method === 'gather' && plan.inputGrad.pad) scratch = Math.max(scratch, plan.inputGrad.pad.channels * plan.inputGrad.pad.plane);
+      if (plan.weightGrad.unroll === 'sparse') nonzeros = Math.max(nonzeros, plan.geom.oh * plan.geom.ow);
     }
     const split = kind === 'conv' || kind === 'dense';
     return {
@@ -184,6 +186,11 @@ export function lower(network: Network, options: LowerOptions): LoweredNet {
   if (scratch > 0) {
     const doc = "zero-padded copy of one sample's conv input, error map or input gradient";
     buffer({ name: 's0', role: 'scratch', int32: false, perSample: scratch, batched: false, doc });
+  }
+  if (nonzeros > 0) {
+    const doc = "the nonzero errors of one conv filter's map (values), for the sparse weight gradient";
+    buffer({ name: 'nzv', role: 'scratch', int32: false, perSample: nonzeros, batched: false, doc });
+    buffer({ name: 'nzo', role: 'scratch', int32: true, perSample: nonzeros, batched: false, doc: 'and their input offsets' });
   }
 
   return {

@@ -4,10 +4,10 @@
 
 import type { IToken } from 'chevrotain';
 import { describe, expect, it } from 'vitest';
-import { Lexer } from '../../grammar/chevrotain.js';
+import { Lexer, LLkLookaheadStrategy } from '../../grammar/chevrotain.js';
 import { parseCnn } from '../../grammar/index.js';
 import { allTokens, cnnLexer, KEYWORDS, LEXER_CONFIG, lexerTokens, retypeKeywords } from '../../grammar/lexer.js';
-import { CnnParser } from '../../grammar/parser.js';
+import { CnnParser, MAX_LOOKAHEAD } from '../../grammar/parser.js';
 
 const SAMPLE = `network n
 input 3x32x32
@@ -81,7 +81,7 @@ describe('grammar definitions, checked', () => {
   });
 
   it('the parser passes chevrotain\'s grammar validations, and parses as the shipped one', () => {
-    const checked = new CnnParser(true); // throws on any definition error
+    const checked = new CnnParser({ validate: true, lookahead: new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD }) }); // throws on any definition error
     expect((checked as unknown as { definitionErrors: unknown[] }).definitionErrors).toEqual([]);
     const shipped = parseCnn(SAMPLE);
     checked.input = [...shipped.tokens];

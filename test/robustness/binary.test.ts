@@ -30,7 +30,8 @@ const files: FileCase[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cnnc-fuzz-bin-'));
   const enc = new TextEncoder();
-  const sample = <T>(arb: fc.Arbitrary<T>, n: number, salt: number): T[] => fc.sample(arb, { numRuns: runs(n), seed: SEED + salt });
+  const sample = <T>(arb: fc.Arbitrary<T>, n: number, salt: number): T[] =>
+    fc.sample(arb, { numRuns: runs(n), seed: SEED + salt });
   const texts = [
     ...sample(arbSoup(), 80, 11).map((c) => c.text),
     ...sample(arbMutant(), 140, 12).map((c) => c.text),
@@ -55,7 +56,18 @@ afterAll(async () => {
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface JsonReport {
-  files: { file: string; diagnostics: { code: string; severity: string; message: string; line: number; column: number; endLine: number; endColumn: number }[] }[];
+  files: {
+    file: string;
+    diagnostics: {
+      code: string;
+      severity: string;
+      message: string;
+      line: number;
+      column: number;
+      endLine: number;
+      endColumn: number;
+    }[];
+  }[];
   errors: number;
   warnings: number;
 }
@@ -67,7 +79,13 @@ describe('the real binary on fuzz cases', () => {
     const unreadable = files.filter((f) => f.text === undefined);
     expect(r.code).toBe(unreadable.length > 0 ? 2 : 1);
     const refused = r.stderr.split('\n').filter((l) => l !== '');
-    expect(refused).toEqual(unreadable.map((f) => expect.stringMatching(new RegExp(`^cnnc: cannot read ${escape(f.path)}: not UTF-8 text \\(invalid byte at offset \\d+\\)$`))));
+    expect(refused).toEqual(
+      unreadable.map((f) =>
+        expect.stringMatching(
+          new RegExp(`^cnnc: cannot read ${escape(f.path)}: not UTF-8 text \\(invalid byte at offset \\d+\\)$`),
+        ),
+      ),
+    );
 
     const report = JSON.parse(r.stdout) as JsonReport;
     const readable = files.filter((f) => f.text !== undefined);
@@ -77,9 +95,10 @@ describe('the real binary on fuzz cases', () => {
       const got = report.files[i]!.diagnostics;
       expect(jsonDiagnosticProblems(f.text!, got), f.text).toEqual([]);
       const want = checkSource(f.text!, f.path).diagnostics;
-      expect(got.map((d) => `${d.severity} ${d.code} ${d.line}:${d.column} ${d.message}`), f.text).toEqual(
-        want.map((d) => `${d.severity} ${d.code} ${d.range.start.line}:${d.range.start.column} ${d.message}`),
-      );
+      expect(
+        got.map((d) => `${d.severity} ${d.code} ${d.line}:${d.column} ${d.message}`),
+        f.text,
+      ).toEqual(want.map((d) => `${d.severity} ${d.code} ${d.range.start.line}:${d.range.start.column} ${d.message}`));
       errors += want.filter((d) => d.severity === 'error').length;
     }
     expect(report.errors).toBe(errors);
@@ -95,11 +114,13 @@ describe('the real binary on fuzz cases', () => {
   it('fmt --check lists exactly the files fmt would change; fmt writes exactly that text', async () => {
     const copies = join(dir, 'fmt');
     await mkdir(copies);
-    const paths = await Promise.all(files.map(async (f, i) => {
-      const p = join(copies, `${i}.cnn`);
-      await copyFile(f.path, p);
-      return p;
-    }));
+    const paths = await Promise.all(
+      files.map(async (f, i) => {
+        const p = join(copies, `${i}.cnn`);
+        await copyFile(f.path, p);
+        return p;
+      }),
+    );
     const expected = files.map((f) => (f.text === undefined ? undefined : formatCnn(f.text)));
     const check = cnnc(['fmt', '--check', ...paths]);
     expect(runProblems(check, 'fmt --check')).toEqual([]);
@@ -109,7 +130,8 @@ describe('the real binary on fuzz cases', () => {
     });
     // (stdout also holds the syntax errors of the files fmt leaves alone, as check prints them)
     expect(check.stdout.split('\n').filter((l) => paths.includes(l))).toEqual(wouldChange);
-    for (const [i, p] of paths.entries()) expect(await readFile(p), 'fmt --check wrote a file').toEqual(Buffer.from(files[i]!.bytes));
+    for (const [i, p] of paths.entries())
+      expect(await readFile(p), 'fmt --check wrote a file').toEqual(Buffer.from(files[i]!.bytes));
 
     const write = cnnc(['fmt', ...paths]);
     expect(runProblems(write, 'fmt')).toEqual([]);
@@ -119,7 +141,10 @@ describe('the real binary on fuzz cases', () => {
       const e = expected[i];
       // fmt keeps a byte-order mark (the text it formats is read without it)
       const bom = files[i]!.bytes[0] === 0xef && files[i]!.bytes[1] === 0xbb && files[i]!.bytes[2] === 0xbf;
-      const want = e === undefined || isFormatError(e) || !e.changed ? Buffer.from(files[i]!.bytes) : Buffer.from(`${bom ? '\ufeff' : ''}${e.text}`);
+      const want =
+        e === undefined || isFormatError(e) || !e.changed
+          ? Buffer.from(files[i]!.bytes)
+          : Buffer.from(`${bom ? '\ufeff' : ''}${e.text}`);
       expect((await readFile(p)).equals(want), `${p}: ${files[i]!.text}`).toBe(true);
     }
   });
@@ -128,18 +153,24 @@ describe('the real binary on fuzz cases', () => {
     const clean = files.filter((f) => f.text !== undefined && checkSource(f.text, f.path).network !== undefined);
     const broken = files.filter((f) => f.text !== undefined && checkSource(f.text, f.path).network === undefined);
     const unreadable = files.filter((f) => f.text === undefined);
-    const pick = [...clean.slice(0, 2), ...broken.slice(0, 1), ...unreadable.slice(0, 1)];
-    expect(pick.length).toBe(4);
-    await Promise.all(pick.map(async (f) => {
-      const want = f.text === undefined ? 2 : clean.includes(f) ? 0 : 1;
-      const out = `${f.path}.out.ts`;
-      const [summary, compile] = await Promise.all([cnncAsync(['summary', f.path]), cnncAsync(['compile', f.path, '-o', out])]);
-      expect(runProblems(summary, `summary ${f.path}`)).toEqual([]);
-      expect(runProblems(compile, `compile ${f.path}`)).toEqual([]);
-      expect([summary.code, compile.code], `${f.path}: ${summary.stderr}${compile.stderr}`).toEqual([want, want]);
-      expect(existsSync(out)).toBe(want === 0);
-      if (want === 0) expect(compile.stdout).toMatch(new RegExp(`^${escape(out)}: [\\d,]+ parameters, [\\d,]+ bytes\\n$`));
-      else expect(compile.stdout).toBe('');
-    }));
+    const pick = [...clean.slice(0, 1), ...broken.slice(0, 1), ...unreadable.slice(0, 1)];
+    expect(pick.length).toBe(3);
+    await Promise.all(
+      pick.map(async (f) => {
+        const want = f.text === undefined ? 2 : clean.includes(f) ? 0 : 1;
+        const out = `${f.path}.out.ts`;
+        const [summary, compile] = await Promise.all([
+          cnncAsync(['summary', f.path]),
+          cnncAsync(['compile', f.path, '-o', out]),
+        ]);
+        expect(runProblems(summary, `summary ${f.path}`)).toEqual([]);
+        expect(runProblems(compile, `compile ${f.path}`)).toEqual([]);
+        expect([summary.code, compile.code], `${f.path}: ${summary.stderr}${compile.stderr}`).toEqual([want, want]);
+        expect(existsSync(out)).toBe(want === 0);
+        if (want === 0)
+          expect(compile.stdout).toMatch(new RegExp(`^${escape(out)}: [\\d,]+ parameters, [\\d,]+ bytes\\n$`));
+        else expect(compile.stdout).toBe('');
+      }),
+    );
   });
 });

@@ -50,44 +50,53 @@ const wrong = (n: number, perSample: number, k: number): number => {
 };
 
 describe('generated modules refuse wrong arguments with a message that says what was expected', () => {
-  it(`wrong lengths everywhere, on clean random models (${runs(40)} models)`, () => {
-    fc.assert(
-      fc.property(arbClean(), fc.integer({ min: 1, max: 3 }), fc.nat(), (c, batch, k) => {
-        const mod = compiled(c.text);
-        const inSize = shapeSize(mod.inputShape);
-        const outSize = shapeSize(mod.outputShape);
-        const P = mod.paramCount;
-        const p = mod.initParams(1);
-        const ws = mod.createWorkspace(batch, 2);
-        const x = new Float32Array(batch * inSize).fill(0.5);
-        const dy = new Float32Array(batch * outSize).fill(0.25);
-        const grad = new Float32Array(P).fill(7);
-        const f32 = (n: number): Float32Array => new Float32Array(n).fill(3);
-        mod.forward(p, x, ws, true); // a state worth keeping: the refusals below must not touch it
+  it(
+    `wrong lengths everywhere, on clean random models (${runs(40)} models)`,
+    () => {
+      fc.assert(
+        fc.property(arbClean(), fc.integer({ min: 1, max: 3 }), fc.nat(), (c, batch, k) => {
+          const mod = compiled(c.text);
+          const inSize = shapeSize(mod.inputShape);
+          const outSize = shapeSize(mod.outputShape);
+          const P = mod.paramCount;
+          const p = mod.initParams(1);
+          const ws = mod.createWorkspace(batch, 2);
+          const x = new Float32Array(batch * inSize).fill(0.5);
+          const dy = new Float32Array(batch * outSize).fill(0.25);
+          const grad = new Float32Array(P).fill(7);
+          const f32 = (n: number): Float32Array => new Float32Array(n).fill(3);
+          mod.forward(p, x, ws, true); // a state worth keeping: the refusals below must not touch it
 
-        const badP = wrong(P, P, k);
-        const badX = wrong(batch * inSize, inSize, k);
-        const badY = wrong(batch * outSize, outSize, k);
-        refuses(() => mod.forward(f32(badP), x, ws), ['params', badP, P], ws, grad);
-        refuses(() => mod.forward(p, f32(badX), ws), ['input', badX, batch * inSize], ws, grad);
-        refuses(() => mod.backward(f32(badP), ws, dy, grad), ['params', badP, P], ws, grad);
-        refuses(() => mod.backward(p, ws, f32(badY), grad), ['dOutput', badY, batch * outSize], ws, grad);
-        refuses(() => mod.backward(p, ws, dy, f32(badP)), ['grad', badP, P], ws, grad);
-        if (mod.lossAndGrad) {
-          const t = new Float32Array(batch * outSize);
-          refuses(() => mod.lossAndGrad!(f32(badP), x, t, grad, ws), ['params', badP, P], ws, grad);
-          refuses(() => mod.lossAndGrad!(p, f32(badX), t, grad, ws), ['input', badX, batch * inSize], ws, grad);
-          refuses(() => mod.lossAndGrad!(p, x, f32(badY), grad, ws), ['target', badY, batch * outSize], ws, grad);
-          refuses(() => mod.lossAndGrad!(p, x, t, f32(badP), ws), ['grad', badP, P], ws, grad);
-        }
-        // a workspace for another batch size: says which one the data needs
-        const other = mod.createWorkspace(batch + 1);
-        refuses(() => mod.forward(p, x, other), [batch * inSize, (batch + 1) * inSize, `createWorkspace(${batch})`], other, grad);
-        refuses(() => mod.backward(p, other, dy, grad), [`createWorkspace(${batch})`], other, grad);
-      }),
-      params(40, 31),
-    );
-  }, timeout(60_000));
+          const badP = wrong(P, P, k);
+          const badX = wrong(batch * inSize, inSize, k);
+          const badY = wrong(batch * outSize, outSize, k);
+          refuses(() => mod.forward(f32(badP), x, ws), ['params', badP, P], ws, grad);
+          refuses(() => mod.forward(p, f32(badX), ws), ['input', badX, batch * inSize], ws, grad);
+          refuses(() => mod.backward(f32(badP), ws, dy, grad), ['params', badP, P], ws, grad);
+          refuses(() => mod.backward(p, ws, f32(badY), grad), ['dOutput', badY, batch * outSize], ws, grad);
+          refuses(() => mod.backward(p, ws, dy, f32(badP)), ['grad', badP, P], ws, grad);
+          if (mod.lossAndGrad) {
+            const t = new Float32Array(batch * outSize);
+            refuses(() => mod.lossAndGrad!(f32(badP), x, t, grad, ws), ['params', badP, P], ws, grad);
+            refuses(() => mod.lossAndGrad!(p, f32(badX), t, grad, ws), ['input', badX, batch * inSize], ws, grad);
+            refuses(() => mod.lossAndGrad!(p, x, f32(badY), grad, ws), ['target', badY, batch * outSize], ws, grad);
+            refuses(() => mod.lossAndGrad!(p, x, t, f32(badP), ws), ['grad', badP, P], ws, grad);
+          }
+          // a workspace for another batch size: says which one the data needs
+          const other = mod.createWorkspace(batch + 1);
+          refuses(
+            () => mod.forward(p, x, other),
+            [batch * inSize, (batch + 1) * inSize, `createWorkspace(${batch})`],
+            other,
+            grad,
+          );
+          refuses(() => mod.backward(p, other, dy, grad), [`createWorkspace(${batch})`], other, grad);
+        }),
+        params(40, 31),
+      );
+    },
+    timeout(60_000),
+  );
 
   it('a workspace from another model, or no workspace, and bad batch sizes', () => {
     const a = compiled('network a\ninput 4\ndense 3\nsoftmax\nloss cross_entropy\n');

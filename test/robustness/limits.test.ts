@@ -33,10 +33,21 @@ function limit(text: string): { diagnostics: Diagnostic[]; errors: Diagnostic[];
 }
 
 /** The one error, with the text it points at. */
-function theError(text: string, r: { errors: Diagnostic[] }): { code: string; at: string; line: number; message: string } {
-  expect(r.errors.map((d) => d.code), JSON.stringify(r.errors.map((d) => d.message))).toHaveLength(1);
+function theError(
+  text: string,
+  r: { errors: Diagnostic[] },
+): { code: string; at: string; line: number; message: string } {
+  expect(
+    r.errors.map((d) => d.code),
+    JSON.stringify(r.errors.map((d) => d.message)),
+  ).toHaveLength(1);
   const d = r.errors[0]!;
-  return { code: d.code, at: text.slice(d.range.start.offset, d.range.end.offset), line: d.range.start.line, message: d.message };
+  return {
+    code: d.code,
+    at: text.slice(d.range.start.offset, d.range.end.offset),
+    line: d.range.start.line,
+    message: d.message,
+  };
 }
 
 describe('limits: sizes that would overflow', () => {
@@ -59,8 +70,12 @@ describe('limits: sizes that would overflow', () => {
 
   it('integers beyond 2^31 and 2^53: a located integer-too-large, never a rounded value', () => {
     const cases = [
-      ['dense N', '2147483648'], ['dense N', '9007199254740993'], ['conv 2 N', '9007199254740993'],
-      ['maxpool 2 stride N', '4294967296'], ['repeat N {\nrelu\n}', '9007199254740993'], ['dropout 0.5\nleakyrelu N', '1e20'],
+      ['dense N', '2147483648'],
+      ['dense N', '9007199254740993'],
+      ['conv 2 N', '9007199254740993'],
+      ['maxpool 2 stride N', '4294967296'],
+      ['repeat N {\nrelu\n}', '9007199254740993'],
+      ['dropout 0.5\nleakyrelu N', '1e20'],
     ] as const;
     for (const [line, n] of cases) {
       const text = `input 4x4x4\n${line.replace('N', n)}\n`;
@@ -69,7 +84,10 @@ describe('limits: sizes that would overflow', () => {
         continue;
       }
       const r = limit(text);
-      expect(r.errors.map((d) => d.code), text).toContain('integer-too-large');
+      expect(
+        r.errors.map((d) => d.code),
+        text,
+      ).toContain('integer-too-large');
       const d = r.errors.find((e) => e.code === 'integer-too-large')!;
       expect(text.slice(d.range.start.offset, d.range.end.offset)).toBe(n);
     }
@@ -105,7 +123,10 @@ describe('limits: counts that would exhaust time or memory', () => {
     const nested = 'input 8\nrepeat 1000 {\n  repeat 1000 {\n    repeat 1000 {\n      dense 8\n    }\n  }\n}\n';
     const r2 = limit(nested);
     // the outer repeat and the one inside it both pass the limit on their own
-    expect(r2.errors.map((d) => [d.code, d.range.start.line])).toEqual([['repeat-too-large', 2], ['repeat-too-large', 3]]);
+    expect(r2.errors.map((d) => [d.code, d.range.start.line])).toEqual([
+      ['repeat-too-large', 2],
+      ['repeat-too-large', 3],
+    ]);
     expect(r1.ms + r2.ms).toBeLessThan(2000);
   });
 
@@ -180,7 +201,11 @@ describe('limits through the real binary, with a capped heap', () => {
     const file = join(dir, 'lines.cnn');
     await writeFile(file, text);
     const node = ['--max-old-space-size=300'];
-    const runs = await Promise.all([cnncAsync(['check', file], { node }), cnncAsync(['summary', file], { node }), cnncAsync(['fmt', '--check', file], { node })]);
+    const runs = await Promise.all([
+      cnncAsync(['check', file], { node }),
+      cnncAsync(['summary', file], { node }),
+      cnncAsync(['fmt', '--check', file], { node }),
+    ]);
     for (const r of runs) expect(runProblems(r, 'lines.cnn')).toEqual([]);
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
     expect(runs[0]!.stdout).toBe('no problems\n');

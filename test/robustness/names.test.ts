@@ -32,29 +32,53 @@ describe('names are data', () => {
   });
 
   it('inside repeat blocks (constructor_1, __proto___2, ...) and in the summary', () => {
-    const body = SPECIAL_NAMES.slice(0, 12).map((n) => `  ${n}: dense 4 relu`).join('\n');
+    const body = SPECIAL_NAMES.slice(0, 12)
+      .map((n) => `  ${n}: dense 4 relu`)
+      .join('\n');
     const text = `input 4\nrepeat 2 {\n${body}\n}\ndense 3\nsoftmax\nloss cross_entropy\n`;
     const r = compileSourceSync(text, 'repeat.cnn');
     expect(r.diagnostics).toEqual([]);
     const mod = loadFast(r.code!);
     expect(runProblems(mod, 4, true)).toEqual([]);
     expect(mod.paramLayout.map((p) => p.name)).toEqual(
-      expect.arrayContaining(['constructor_1.weight', '__proto___2.bias', 'toString_1.weight', 'hasOwnProperty_2.weight']),
+      expect.arrayContaining([
+        'constructor_1.weight',
+        '__proto___2.bias',
+        'toString_1.weight',
+        'hasOwnProperty_2.weight',
+      ]),
     );
     const summary = JSON.parse(formatSummaryJson(summarize(r.network!))) as { layers: { name: string }[] };
-    expect(summary.layers.map((l) => l.name)).toEqual(expect.arrayContaining(['__proto___1', 'constructor_2', 'prototype_1']));
+    expect(summary.layers.map((l) => l.name)).toEqual(
+      expect.arrayContaining(['__proto___1', 'constructor_2', 'prototype_1']),
+    );
   });
 
   it('an AST from another tool with names that are not names: refused, nothing compiled', () => {
-    for (const bad of ["a'b", 'x\n}', "evil'); throw 1; ('", 'a b', '1a', '', 'a-b', 'é', '\u2028', 'a'.repeat(100) + '"']) {
+    for (const bad of [
+      "a'b",
+      'x\n}',
+      "evil'); throw 1; ('",
+      'a b',
+      '1a',
+      '',
+      'a-b',
+      'é',
+      '\u2028',
+      'a'.repeat(100) + '"',
+    ]) {
       for (const where of ['label', 'network'] as const) {
-        const descs = where === 'label'
-          ? [{ input: '4' }, { layer: 'dense' as const, label: bad, count: '2' }]
-          : [{ network: bad }, { input: '4' }, { layer: 'dense' as const, count: '2' }];
+        const descs =
+          where === 'label'
+            ? [{ input: '4' }, { layer: 'dense' as const, label: bad, count: '2' }]
+            : [{ network: bad }, { input: '4' }, { layer: 'dense' as const, count: '2' }];
         const { program } = buildProgram('x.cnn', descs);
         const r = checkProgram(program);
         expect(r.network, JSON.stringify(bad)).toBeUndefined();
-        expect(r.diagnostics.map((d) => d.code), JSON.stringify(bad)).toEqual(['invalid-name']);
+        expect(
+          r.diagnostics.map((d) => d.code),
+          JSON.stringify(bad),
+        ).toEqual(['invalid-name']);
         expect(r.diagnostics[0]!.message).toMatch(/^the (label|network name) ".* is not a name: /);
         expect(r.diagnostics[0]!.message).not.toMatch(/[\n\r\u2028\u2029]/);
       }

@@ -34,6 +34,7 @@ export function emitConvBackward(w: Writer, step: LoweredStep, ctx: EmitContext)
     const fields: [string, string][] = [['x', step.x], ['dz', step.dy]];
     if (step.fused) fields.push(['y', step.y]);
     if (plan.inputPad) fields.push(['xp', 's0']);
+    if (wg.unroll === 'sparse') fields.push(['ev', 'nzv'], ['eo', 'nzo']);
     bindWorkspace(w, fields);
     if (step.fused) emitFusedActivationBackward(w, step.fused, 'dz', 'y', `n * ${k.fo}`);
     if (step.bias) emitBiasGrad(w, step);
@@ -72,6 +73,29 @@ function emitWeightGrad(w: Writer, step: LoweredStep): void {
     const wg = plan.weightGrad;
     if (wg.unroll === 'none') {
       generic(w, step, src, base, plane, row);
+      return;
+    }
+    if (wg.unroll === 'sparse') {
+      // the nonzero errors of filter f, once for all its input channels: values and input offsets
+      loop(w, 'f', 0, g.f, () => {
+        w.writeLine(`const gf = ${sum('gb', times('f', k.oo))};`);
+        w.writeLine('let nz = 0;');
+        loop(w, 'oy', 0, g.oh, () => {
+          loop(w, 'ox', 0, g.ow, () => {
+            // written always, kept when nonzero: no branch to mispredict
+            w.writeLine(`const e = dz[${sum('gf', times('oy', g.ow), 'ox')}];`);
+            w.writeLine('ev[nz] = e;');
+            w.writeLine(`eo[nz] = ${sum(times('oy', g.sh * row), times('ox', g.sw))};`);
+            w.writeLine('nz += e !== 0 ? 1 : 0;');
+          });
+        });
+        w.writeLine('if (nz === 0) continue;');
+        loop(w, 'c', 0, g.c, () => {
+          emitBlocks(w, 'ky', g.kh, wg.rows, (kat, rows) => {
+            block(w, step, wg, { at: null, count: 1, kat, rows, src, base, plane, row });
+          });
+        });
+      });
       return;
     }
     emitBlocks(w, 'f', g.f, wg.fbw, (at, count) => {
@@ -130,24 +154,17 @@ function block(w: Writer, step: LoweredStep, wg: WeightGradBlock, b: BlockAt): v
   });
   stores();
 
-  /** One position at a time; a zero error (most of them, under max pooling) adds nothing. */
+  /** The nonzero errors of the filter (ev, at input offsets eo), each times its window's inputs. */
   function sparse(): void {
-    loop(w, 'oy', 0, g.oh, () => {
-      const ky = b.kat === null ? times('ky', g.dh * b.row) : '';
-      w.writeLine(
-        `const er = ${sum('gb', blockExpr('f', b.at, k.oo, 0), times('oy', g.ow))}, ` +
-          `xr = ${sum(b.base, times('c', b.plane), times('oy', g.sh * b.row), ky, (b.kat ?? 0) * g.dh * b.row)};`,
-      );
-      loop(w, 'ox', 0, g.ow, () => {
-        w.writeLine('const e = dz[er + ox];');
-        w.writeLine('if (e === 0) continue;');
-        w.writeLine(`const xi = ${sum('xr', times('ox', g.sw))};`);
-        for (let r = 0; r < b.rows; r++) {
-          const parts: string[] = [];
-          for (let kx = 0; kx < g.kw; kx++) parts.push(`${acc(0, r, kx)} += e * ${b.src}[${plus('xi', r * g.dh * b.row + kx * g.dw)}];`);
-          w.writeLine(parts.join(' '));
-        }
-      });
+    const ky = b.kat === null ? times('ky', g.dh * b.row) : '';
+    w.writeLine(`const xc = ${sum(b.base, times('c', b.plane), ky, (b.kat ?? 0) * g.dh * b.row)};`);
+    loop(w, 'k', 0, 'nz', () => {
+      w.writeLine('const e = ev[k], xi = xc + eo[k];');
+      for (let r = 0; r < b.rows; r++) {
+        const parts: string[] = [];
+        for (let kx = 0; kx < g.kw; kx++) parts.push(`${acc(0, r, kx)} += e * ${b.src}[${plus('xi', r * g.dh * b.row + kx * g.dw)}];`);
+        w.writeLine(parts.join(' '));
+      }
     });
     stores();
   }

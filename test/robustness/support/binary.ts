@@ -33,7 +33,13 @@ export function cnnc(args: readonly string[], options: RunOptions = {}): Run {
     maxBuffer: 1 << 28,
     ...(options.input !== undefined ? { input: options.input } : {}),
   });
-  return { code: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', ms: performance.now() - t0 };
+  return {
+    code: r.status,
+    signal: r.signal,
+    stdout: r.stdout ?? '',
+    stderr: r.stderr ?? '',
+    ms: performance.now() - t0,
+  };
 }
 
 /** The same, without blocking the test process (several can run at once). */

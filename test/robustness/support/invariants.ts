@@ -53,7 +53,9 @@ export function diagnosticProblems(text: string, diagnostics: readonly Diagnosti
     }
     for (const p of [start, end]) {
       if (p.line !== pos.line[p.offset] || p.column !== pos.column[p.offset]) {
-        out.push(`${name}: ${what} says ${p.line}:${p.column} at offset ${p.offset}, which is ${pos.line[p.offset]}:${pos.column[p.offset]}`);
+        out.push(
+          `${name}: ${what} says ${p.line}:${p.column} at offset ${p.offset}, which is ${pos.line[p.offset]}:${pos.column[p.offset]}`,
+        );
       }
     }
   };
@@ -62,7 +64,8 @@ export function diagnosticProblems(text: string, diagnostics: readonly Diagnosti
     if (d.code === 'internal-error') out.push(`${name}: ${d.message}`);
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(d.code)) out.push(`${name}: the code is not kebab-case`);
     if (!['error', 'warning', 'info'].includes(d.severity)) out.push(`${name}: severity ${String(d.severity)}`);
-    if (!ONE_LINE.test(d.message)) out.push(`${name}: the message is not one printable line: ${JSON.stringify(d.message)}`);
+    if (!ONE_LINE.test(d.message))
+      out.push(`${name}: the message is not one printable line: ${JSON.stringify(d.message)}`);
     inText(name, 'range', d.range);
     for (const f of d.fixes ?? []) {
       inText(name, `fix ${JSON.stringify(f.title)}`, f.range);
@@ -80,13 +83,18 @@ export function jsonDiagnosticProblems(
   const out: string[] = [];
   const lineLengths = text.split(/\r\n|\r|\n/).map((l) => l.length);
   const valid = (line: number, column: number): boolean =>
-    Number.isInteger(line) && Number.isInteger(column) && line >= 1 && line <= lineLengths.length &&
-    column >= 1 && column <= lineLengths[line - 1]! + 1;
+    Number.isInteger(line) &&
+    Number.isInteger(column) &&
+    line >= 1 &&
+    line <= lineLengths.length &&
+    column >= 1 &&
+    column <= lineLengths[line - 1]! + 1;
   for (const d of diagnostics) {
     const name = `${d.code}@${d.line}:${d.column}-${d.endLine}:${d.endColumn}`;
     if (d.code === 'internal-error') out.push(`${name}: internal error`);
     if (!valid(d.line, d.column) || !valid(d.endLine, d.endColumn)) out.push(`${name}: not inside the file`);
-    else if (d.endLine < d.line || (d.endLine === d.line && d.endColumn < d.column)) out.push(`${name}: ends before it starts`);
+    else if (d.endLine < d.line || (d.endLine === d.line && d.endColumn < d.column))
+      out.push(`${name}: ends before it starts`);
   }
   return out;
 }
@@ -95,13 +103,19 @@ export function jsonDiagnosticProblems(
 function tokenImages(text: string): string[] {
   const parsed = parseCnn(text);
   const all = [
-    ...parsed.tokens.filter((t) => !tokenMatcher(t, tokenTypes.Newline)).map((t) => ({ at: t.startOffset, s: t.image })),
+    ...parsed.tokens
+      .filter((t) => !tokenMatcher(t, tokenTypes.Newline))
+      .map((t) => ({ at: t.startOffset, s: t.image })),
     ...parsed.comments.map((t) => ({ at: t.startOffset, s: t.image.trimEnd() })),
   ];
   return all.sort((a, b) => a.at - b.at).map((t) => t.s);
 }
 
-const codes = (ds: readonly Diagnostic[]): string => ds.map((d) => `${d.severity}:${d.code}`).sort().join(' ');
+const codes = (ds: readonly Diagnostic[]): string =>
+  ds
+    .map((d) => `${d.severity}:${d.code}`)
+    .sort()
+    .join(' ');
 
 export function fmtProblems(text: string, diagnostics: readonly Diagnostic[]): string[] {
   const out: string[] = [];
@@ -125,7 +139,8 @@ export function fmtProblems(text: string, diagnostics: readonly Diagnostic[]): s
   }
   const again = formatCnn(r.text);
   if (isFormatError(again)) out.push(`fmt output does not format again: ${again.error}`);
-  else if (again.text !== r.text) out.push(`fmt is not idempotent:\n${JSON.stringify(r.text)}\n${JSON.stringify(again.text)}`);
+  else if (again.text !== r.text)
+    out.push(`fmt is not idempotent:\n${JSON.stringify(r.text)}\n${JSON.stringify(again.text)}`);
   const checked = checkSource(r.text, 'x.cnn');
   if (codes(checked.diagnostics) !== codes(diagnostics)) {
     out.push(`fmt changed the diagnostics: ${codes(diagnostics)} -> ${codes(checked.diagnostics)}\n${r.text}`);
@@ -162,7 +177,11 @@ export function runnable(c: Cost): boolean {
 /** Numbers that keep float32 results finite on inputs in [-1, 1] (a slope of 1e30 need not). */
 export function tame(n: Network): boolean {
   return n.layers.every((l) =>
-    l.spec.kind === 'leakyrelu' ? Math.abs(l.spec.slope) <= 10 : l.spec.kind === 'dropout' ? l.spec.rate <= 0.999 : true,
+    l.spec.kind === 'leakyrelu'
+      ? Math.abs(l.spec.slope) <= 10
+      : l.spec.kind === 'dropout'
+        ? l.spec.rate <= 0.999
+        : true,
   );
 }
 

@@ -11,8 +11,12 @@ export function loadFast(code: string): GeneratedModule {
   const js = transformSync(code, { loader: 'ts', format: 'esm', target: 'es2022' }).code;
   const m = /\nexport \{([\s\w$,]*)\};\s*$/.exec(js);
   if (m === null) throw new Error('loadFast: no export list at the end of the module');
-  const names = m[1]!.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const names = m[1]!
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
   const body = js.slice(0, m.index);
-  if (/^\s*(export|import)\b/m.test(body)) throw new Error('loadFast: an import or export form this loader does not know');
+  if (/^\s*(export|import)\b/m.test(body))
+    throw new Error('loadFast: an import or export form this loader does not know');
   return new Function(`'use strict';\n${body}\nreturn { ${names.join(', ')} };`)() as GeneratedModule;
 }
