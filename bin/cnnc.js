@@ -12,6 +12,10 @@ import('../dist/src/cli/main.js').then(
     main(process.argv.slice(2)).then(
       (code) => {
         process.exitCode = code;
+        // Exit now rather than wait for V8's background work (GC, compiler threads) to wind down,
+        // but only once everything written to stdout and stderr has been handed to the OS.
+        const flushed = (stream) => new Promise((done) => (stream.writableLength === 0 ? done() : stream.write('', done)));
+        Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
       },
       // Internal errors only: main() turns every problem with user input into an exit code.
       (err) => fail(`internal error: ${err && err.message ? err.message : String(err)}`),
