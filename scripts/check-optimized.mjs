@@ -158,8 +158,8 @@ function warmAndCheck(name, mod, batch) {
   // (through OSR, then on a later call). The drivers and API wrappers do almost nothing per call
   // and would need thousands of expensive calls to get hot; those still interpreted after the
   // warm-up are optimised on request (%OptimizeFunctionOnNextCall), which TurboFan refuses for a
-  // function over --max-optimized-bytecode-size, so the check stays meaningful. A final round of
-  // calls then checks that nothing was deoptimised.
+  // function over --max-optimized-bytecode-size, so the check stays meaningful. Final rounds of
+  // calls then check that everything is (still, or again) optimised.
   const ok = (f) => (natives.status(f) & TURBOFAN) === TURBOFAN;
   const deadline = Date.now() + 30_000;
   for (let round = 0; round < 8 && Date.now() < deadline; round++) {
@@ -180,7 +180,14 @@ function warmAndCheck(name, mod, batch) {
     natives.finalize();
     how.set(fn, 'on request');
   }
-  for (const [, call] of calls) call();
+  // The final calls: a function whose data takes a branch it had not taken during warm-up (a zero
+  // dz in a sparse path, say) deoptimises once and is optimised again on the following calls, as
+  // in any long run; what must not happen is a function that stays unoptimised.
+  for (let round = 0; round < 8 && Date.now() < deadline + 30_000; round++) {
+    for (const [, call] of calls) call();
+    natives.finalize();
+    if (calls.every(([, , f]) => ok(f))) break;
+  }
   return calls.map(([fn, , f]) => ({ name: `${name}.${fn}`, status: natives.status(f), ok: ok(f), how: how.get(fn) }));
 }
 
