@@ -1575,13 +1575,9 @@ function fc6_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
     grad[o + 41495936] = s;
   }
   if (n === 1) {
-    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x
     for (let o = 0, wo = 3747200; o < 4096; o++, wo += 9216) {
       const e = dz[o];
-      if (e === 0) {
-        grad.fill(0, wo, wo + 9216);
-        continue;
-      }
       for (let i = 0; i < 9216; i++) {
         grad[wo + i] = e * x[i];
       }
@@ -1738,13 +1734,9 @@ function fc7_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
     grad[o + 58277248] = s;
   }
   if (n === 1) {
-    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x
     for (let o = 0, wo = 41500032; o < 4096; o++, wo += 4096) {
       const e = dz[o];
-      if (e === 0) {
-        grad.fill(0, wo, wo + 4096);
-        continue;
-      }
       for (let i = 0; i < 4096; i++) {
         grad[wo + i] = e * x[i];
       }
@@ -1896,13 +1888,9 @@ function fc8_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
     grad[o + 62377344] = s;
   }
   if (n === 1) {
-    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x
     for (let o = 0, wo = 58281344; o < 1000; o++, wo += 4096) {
       const e = dz[o];
-      if (e === 0) {
-        grad.fill(0, wo, wo + 4096);
-        continue;
-      }
       for (let i = 0; i < 4096; i++) {
         grad[wo + i] = e * x[i];
       }

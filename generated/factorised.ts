@@ -1596,13 +1596,9 @@ function classes_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void 
     grad[o + 75520] = s;
   }
   if (n === 1) {
-    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x
     for (let o = 0, wo = 74880; o < 10; o++, wo += 64) {
       const e = dz[o];
-      if (e === 0) {
-        grad.fill(0, wo, wo + 64);
-        continue;
-      }
       for (let i = 0; i < 64; i++) {
         grad[wo + i] = e * x[i];
       }

@@ -673,13 +673,9 @@ function c5_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
     grad[o + 50572] = s;
   }
   if (n === 1) {
-    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x
     for (let o = 0, wo = 2572; o < 120; o++, wo += 400) {
       const e = dz[o];
-      if (e === 0) {
-        grad.fill(0, wo, wo + 400);
-        continue;
-      }
       for (let i = 0; i < 400; i++) {
         grad[wo + i] = e * x[i];
       }
@@ -810,13 +806,9 @@ function f6_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
     grad[o + 60772] = s;
   }
   if (n === 1) {
-    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x
     for (let o = 0, wo = 50692; o < 84; o++, wo += 120) {
       const e = dz[o];
-      if (e === 0) {
-        grad.fill(0, wo, wo + 120);
-        continue;
-      }
       for (let i = 0; i < 120; i++) {
         grad[wo + i] = e * x[i];
       }
@@ -953,13 +945,9 @@ function out_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
     grad[o + 61696] = s;
   }
   if (n === 1) {
-    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x
     for (let o = 0, wo = 60856; o < 10; o++, wo += 84) {
       const e = dz[o];
-      if (e === 0) {
-        grad.fill(0, wo, wo + 84);
-        continue;
-      }
       for (let i = 0; i < 84; i++) {
         grad[wo + i] = e * x[i];
       }

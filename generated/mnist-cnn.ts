@@ -731,13 +731,9 @@ function fc1_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
     grad[o + 3263360] = s;
   }
   if (n === 1) {
-    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x
     for (let o = 0, wo = 52096; o < 1024; o++, wo += 3136) {
       const e = dz[o];
-      if (e === 0) {
-        grad.fill(0, wo, wo + 3136);
-        continue;
-      }
       for (let i = 0; i < 3136; i++) {
         grad[wo + i] = e * x[i];
       }
@@ -908,13 +904,9 @@ function fc2_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
     grad[o + 3274624] = s;
   }
   if (n === 1) {
-    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x
     for (let o = 0, wo = 3264384; o < 10; o++, wo += 1024) {
       const e = dz[o];
-      if (e === 0) {
-        grad.fill(0, wo, wo + 1024);
-        continue;
-      }
       for (let i = 0; i < 1024; i++) {
         grad[wo + i] = e * x[i];
       }

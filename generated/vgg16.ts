@@ -3300,13 +3300,9 @@ function fc6_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
     grad[o + 117475136] = s;
   }
   if (n === 1) {
-    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x
     for (let o = 0, wo = 14714688; o < 4096; o++, wo += 25088) {
       const e = dz[o];
-      if (e === 0) {
-        grad.fill(0, wo, wo + 25088);
-        continue;
-      }
       for (let i = 0; i < 25088; i++) {
         grad[wo + i] = e * x[i];
       }
@@ -3463,13 +3459,9 @@ function fc7_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
     grad[o + 134256448] = s;
   }
   if (n === 1) {
-    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x
     for (let o = 0, wo = 117479232; o < 4096; o++, wo += 4096) {
       const e = dz[o];
-      if (e === 0) {
-        grad.fill(0, wo, wo + 4096);
-        continue;
-      }
       for (let i = 0; i < 4096; i++) {
         grad[wo + i] = e * x[i];
       }
@@ -3621,13 +3613,9 @@ function fc8_bwd(_p: Float32Array, ws: Workspace, grad: Float32Array): void {
     grad[o + 138356544] = s;
   }
   if (n === 1) {
-    // weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0
+    // weight gradient of one sample: the outer product dW[o] = dz[o] x
     for (let o = 0, wo = 134260544; o < 1000; o++, wo += 4096) {
       const e = dz[o];
-      if (e === 0) {
-        grad.fill(0, wo, wo + 4096);
-        continue;
-      }
       for (let i = 0; i < 4096; i++) {
         grad[wo + i] = e * x[i];
       }

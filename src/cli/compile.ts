@@ -55,15 +55,6 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
   await writeFileAtomic(path, text);
 }
 
-/**
- * The source file as the module's header comment names it: a path may hold a line break or
- * U+2028 (a line terminator in JavaScript), which would end the comment and turn the rest of the
- * name into code. Those and the other control characters are written as \uXXXX escapes.
- */
-export function headerName(file: string): string {
-  return file.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 export async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs('compile', args, OPTIONS);
   if (parsed.positionals.length !== 1) {
@@ -80,7 +71,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const dtype = (parsed.options.get('dtype') as 'f32' | 'f64' | undefined) ?? 'f32';
 
   const text = await readSourceFile(file);
-  const result = await compileSource(text, file, { unroll, dtype, sourceName: headerName(file) });
+  const result = await compileSource(text, file, { unroll, dtype });
   const opts = { color: io.stderr.color };
   if (result.code === undefined || result.network === undefined) {
     io.stderr.write(renderDiagnostics(result.diagnostics, file, text, opts));

@@ -43,7 +43,6 @@ function rowLoads(pixels: number, kw: number, sw: number, dw: number): number {
 }
 
 export interface CorrShape {
-  readonly reduce: number;
   readonly outputs: number;
   readonly ow: number;
   readonly kh: number;
@@ -73,7 +72,7 @@ export function padCopySize(pad: PadGeometry | undefined): number {
 }
 
 export function convForwardSize(g: WindowGeometry, block: CorrBlock, pad: PadGeometry | undefined): number {
-  return FN + padCopySize(pad) + corrSize({ reduce: g.c, outputs: g.f, ow: g.ow, kh: g.kh, kw: g.kw, sw: g.sw, dw: g.dw }, block);
+  return FN + padCopySize(pad) + corrSize({ outputs: g.f, ow: g.ow, kh: g.kh, kw: g.kw, sw: g.sw, dw: g.dw }, block);
 }
 
 export function convWeightGradSize(g: WindowGeometry, wg: WeightGradBlock): number {
@@ -98,7 +97,7 @@ export function convBackwardSize(g: WindowGeometry, wg: WeightGradBlock, pad: Pa
 }
 
 export function convGatherSize(g: WindowGeometry, block: CorrBlock, pad: PadGeometry | undefined): number {
-  return FN + padCopySize(pad) + corrSize({ reduce: g.f, outputs: g.c, ow: g.w, kh: g.kh, kw: g.kw, sw: 1, dw: g.dw }, block);
+  return FN + padCopySize(pad) + corrSize({ outputs: g.c, ow: g.w, kh: g.kh, kw: g.kw, sw: 1, dw: g.dw }, block);
 }
 
 export function convScatterSize(g: WindowGeometry, unroll: 'window' | 'row' | 'none', pad: PadGeometry | undefined): number {

@@ -11,10 +11,6 @@ export function isEmpty(r: Rect): boolean {
   return r.y0 >= r.y1 || r.x0 >= r.x1;
 }
 
-export function rectArea(r: Rect): number {
-  return isEmpty(r) ? 0 : (r.y1 - r.y0) * (r.x1 - r.x0);
-}
-
 /** [0,h) x [0,w) minus `inner`, as top, bottom, left and right bands (empty ones dropped). */
 export function borderRects(inner: Rect, h: number, w: number): Rect[] {
   if (isEmpty(inner)) return h > 0 && w > 0 ? [{ y0: 0, y1: h, x0: 0, x1: w }] : [];

@@ -8,7 +8,7 @@ export type UnrollMode = 'none' | 'auto' | 'max';
 
 export interface LowerOptions {
   readonly unroll: UnrollMode;
-  /** force one input-gradient method for every conv layer (tests); default: chosen per layer */
+  /** force one input-gradient method for every conv layer (tests; the gather exists for stride 1 only, strided layers always scatter); default: chosen per layer */
   readonly inputGradMethod?: 'gather' | 'scatter';
   /** force the direct convolution even where the window covers the whole input (tests) */
   readonly noConvAsDense?: boolean;

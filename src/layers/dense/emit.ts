@@ -113,13 +113,11 @@ export const denseEmitter: StepEmitter = {
         });
       }
       w.write('if (n === 1)').block(() => {
-        w.writeLine('// weight gradient of one sample: the outer product dW[o] = dz[o] x, a zero row where dz[o] = 0');
+        // (no branch for dz[o] = 0: a call in a branch never taken during warm-up deoptimises the
+        // function the first time it is, and the multiply costs what filling the row would)
+        w.writeLine('// weight gradient of one sample: the outer product dW[o] = dz[o] x');
         w.write(`for (let o = 0, wo = ${w0}; o < ${d.units}; o++, wo += ${d.inputs})`).block(() => {
           w.writeLine('const e = dz[o];');
-          w.write('if (e === 0)').block(() => {
-            w.writeLine(`grad.fill(0, wo, wo + ${d.inputs});`);
-            w.writeLine('continue;');
-          });
           loop(w, 'i', 0, d.inputs, () => w.writeLine('grad[wo + i] = e * x[i];'));
         });
         w.writeLine('return;');
